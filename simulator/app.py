@@ -1,0 +1,143 @@
+"""``create_app``: the Flask application factory.
+
+Each call builds an independent simulator (its own :class:`Backends` in
+``app.extensions["qbo_simulator"]``), so tests can hold several and none shares state. This
+module also owns the cross-cutting HTTP concerns: ``intuit_tid`` on every response, the journal,
+and turning any fault (or an unexpected error) into QBO's wire format, never a traceback.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from simulator import wire
+from simulator.backends import Backends
+from simulator.faults import QBOFault, RequestTooLarge, SystemFailure, UnsupportedOperation
+from simulator.journal import redact_query, redact_text
+
+__all__ = ["create_app", "DEFAULT_CONFIG", "EXTENSION"]
+
+EXTENSION = "qbo_simulator"
+DEFAULT_CONFIG: dict[str, Any] = {
+    "REQUIRE_AUTH": True,
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    "JOURNAL_SIZE": 10_000,
+    "OAUTH_AUTO_APPROVE": True,
+    "CONTROL_TOKEN": None,  # required on /_sim from non-loopback clients; without it they are refused
+    "SCENARIOS": (),
+}
+UNJOURNALED = ("/_sim", "/openapi.json", "/static", "/favicon.ico")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """A new simulator. ``config`` overrides :data:`DEFAULT_CONFIG` (and Flask's own keys)."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULT_CONFIG)
+    if config:
+        app.config.update(config)
+    if app.config.get("SCENARIOS"):
+        app.config.setdefault("COMPANIES", ())
+    backends = Backends(app.config)
+    app.extensions[EXTENSION] = backends
+
+    from simulator.views.accounting import accounting_blueprint
+    from simulator.views.control import control_blueprint
+    from simulator.views.oauth import oauth_blueprint
+    from simulator.views.openapi import openapi_blueprint
+
+    app.register_blueprint(accounting_blueprint())
+    app.register_blueprint(oauth_blueprint())
+    app.register_blueprint(control_blueprint())
+    app.register_blueprint(openapi_blueprint())
+    _install_hooks(app)
+    _install_error_handlers(app)
+
+    if app.config.get("SCENARIOS"):
+        from simulator.scenario import load_scenario
+
+        for scenario in app.config["SCENARIOS"]:
+            load_scenario(backends, scenario)
+    return app
+
+
+def new_tid() -> str:
+    """An ``intuit_tid`` in the shape Intuit has used since ~2020: ``1-<8 hex>-<24 hex>``."""
+    return f"1-{int(time.time()):08x}-{secrets.token_hex(12)}"
+
+
+def _install_hooks(app: Flask) -> None:
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        g.tid = new_tid()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers["intuit_tid"] = g.get("tid") or new_tid()
+        if not request.path.startswith(UNJOURNALED):
+            _journal(response)
+        return response
+
+
+def _journal(response: Response) -> None:
+    backends: Backends = current_app.extensions[EXTENSION]
+    fault: QBOFault | None = g.get("fault")
+    dropped = g.get("dropped", False)
+    body = "" if dropped or response.direct_passthrough or response.mimetype == "application/pdf" \
+        else response.get_data(as_text=True)
+    backends.journal.record(
+        at=backends.clock.now().isoformat(timespec="milliseconds"),
+        method=request.method, path=request.path, query=redact_query(request.query_string.decode("latin-1")),
+        status=0 if dropped else response.status_code,
+        duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+        realm_id=g.get("realm_id"), entity=g.get("entity"), operation=g.get("operation"),
+        intuit_tid=response.headers.get("intuit_tid"), requestid=request.args.get("requestid"),
+        fault_code=fault.code if fault else None, fault_message=fault.message if fault else None,
+        fault_detail=fault.detail if fault else None, fault_rule=g.get("fault_rule"),
+        replayed=g.get("replayed", False),
+        request_body=redact_text(request.get_data(as_text=True, cache=True), request.content_type or ""),
+        response_body=redact_text(body, response.content_type or ""),
+        response_type=response.content_type or "",
+        extra={"dropped": True} if dropped else {},
+    )
+
+
+def _moment() -> Any:
+    company = g.get("company")
+    if company is not None:
+        return company.now()
+    from zoneinfo import ZoneInfo
+
+    return current_app.extensions[EXTENSION].clock.now(ZoneInfo("America/Los_Angeles"))
+
+
+def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(QBOFault)
+    def _fault(fault: QBOFault) -> Response:
+        g.fault = fault
+        return wire.render_fault(fault, as_json=g.get("as_json", wire.wants_json(request)), moment=_moment())
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge) -> Response:
+        return _fault(RequestTooLarge(limit=current_app.config["MAX_CONTENT_LENGTH"]))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        if request.path.startswith("/v3/"):
+            return _fault(UnsupportedOperation(
+                operation=f"Could not find resource for relative : {request.path} of full path: {request.url}"))
+        response = wire.json_response({"error": error.name, "detail": error.description}, error.code or 500)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        current_app.logger.exception("unexpected error serving %s %s", request.method, request.path)
+        if request.path.startswith("/v3/"):
+            return _fault(SystemFailure(reason=f"{type(error).__name__} in the simulator (see its log)"))
+        return wire.json_response({"error": "Internal Server Error",
+                                   "detail": f"{type(error).__name__} in the simulator (see its log)"}, 500)

@@ -1,0 +1,144 @@
+"""Everything one simulator app holds: companies, clock, OAuth, journal, fault plan, webhooks.
+
+One :class:`Backends` per app, stored in ``app.extensions["qbo_simulator"]``; two apps never share
+state. ``reset()`` rebuilds from the app's configuration (moto's ``BaseBackend.reset``), so a
+test that resets gets exactly what a fresh app would have.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Any
+
+from simulator.clock import SimClock
+from simulator.company import Company
+from simulator.faultplan import FaultPlan
+from simulator.journal import Journal
+from simulator.oauth import OAuthServer
+from simulator.seed import build_company
+from simulator.webhooks import Webhooks
+
+__all__ = ["Backends", "DEFAULT_COMPANIES", "DEFAULT_CLIENT"]
+
+#: the demo companies ``qbo-sim serve`` starts with: an Australian company set up as Caspen's users
+#: have theirs (custom numbers with the duplicate warning, GST and GST free, one inactive code) and a US one
+DEFAULT_COMPANIES: tuple[dict[str, Any], ...] = (
+    {"realm_id": "9341452700000001", "region": "AU", "name": "Harbour Plumbing Pty Ltd"},
+    {"realm_id": "9341452700000002", "region": "US", "name": "Sunset Landscaping LLC"},
+)
+DEFAULT_CLIENT = {
+    "client_id": "ABcaspenSimulatorClientId0000000000000000000001",
+    "client_secret": "simulatorSecret0000000000000000000000001",
+    "redirect_uris": ["http://localhost:8765/callback", "http://127.0.0.1:8765/callback",
+                      "https://developer.intuit.com/v2/OAuth2Playground/RedirectUrl"],
+}
+
+
+class Backends:
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        self.config = dict(config or {})
+        self.clock = SimClock()
+        self.lock = threading.RLock()
+        self.journal = Journal(int(self.config.get("JOURNAL_SIZE", 10_000)))
+        self.faultplan = FaultPlan()
+        self.oauth = OAuthServer(self.clock)
+        self.webhooks = Webhooks(self.clock, verifier_token=self.config.get("WEBHOOK_VERIFIER_TOKEN"))
+        self.companies: dict[str, Company] = {}
+        self._initial: dict[str, dict[str, Any]] = {}
+        self._snapshots: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._realm_ids = itertools.count(1)
+        self._snapshot_ids = itertools.count(1)
+        self.client = dict(self.config.get("OAUTH_CLIENT") or DEFAULT_CLIENT)
+        self._populate()
+
+    def _populate(self) -> None:
+        self.oauth.add_client(self.client["client_id"], self.client["client_secret"], self.client["redirect_uris"])
+        companies = self.config.get("COMPANIES", DEFAULT_COMPANIES)
+        for spec in companies:
+            self.create_company(**spec)
+
+    # -- companies --------------------------------------------------------------------------------
+    def create_company(self, *, region: str = "AU", realm_id: str | None = None, name: str | None = None,
+                       customers: int = 3, custom_txn_numbers: bool | None = None, seed: int | None = None,
+                       settings: dict[str, Any] | None = None) -> Company:
+        with self.lock:
+            if realm_id is None:
+                realm_id = self._new_realm_id()
+            realm_id = str(realm_id)
+            if realm_id in self.companies:
+                raise ValueError(f"a company with realm id {realm_id} already exists")
+            if not realm_id.isdigit() or len(realm_id) > 24:
+                raise ValueError(f"a realm id is a number of at most 24 digits, not {realm_id!r}")
+            company = build_company(realm_id, region=region, clock=self.clock, name=name, customers=customers,
+                                    custom_txn_numbers=custom_txn_numbers, seed=seed)
+            if settings:
+                unknown = set(settings) - set(company.settings)
+                if unknown:
+                    raise ValueError(f"unknown company settings {sorted(unknown)}; known: {sorted(company.settings)}")
+                company.settings.update(settings)
+            company.listeners.append(self.webhooks.notify)
+            self.companies[realm_id] = company
+            self._initial[realm_id] = company.snapshot()
+            return company
+
+    def _new_realm_id(self) -> str:
+        while True:
+            candidate = f"93414527{next(self._realm_ids) + 100000:08d}"
+            if candidate not in self.companies:
+                return candidate
+
+    def rebase(self, realm_id: str) -> None:
+        """Make a company's current state the one ``reset(realm_id)`` returns to (after seeding)."""
+        with self.lock:
+            self._initial[realm_id] = self.companies[realm_id].snapshot()
+
+    def company(self, realm_id: str) -> Company | None:
+        return self.companies.get(realm_id)
+
+    def delete_company(self, realm_id: str) -> bool:
+        with self.lock:
+            self.oauth.revoke_realm(realm_id)
+            self._initial.pop(realm_id, None)
+            return self.companies.pop(realm_id, None) is not None
+
+    # -- reset, snapshots -------------------------------------------------------------------------
+    def reset(self, realm_id: str | None = None) -> None:
+        """One company back to how it was created, or the whole app back to its configuration."""
+        with self.lock:
+            if realm_id is not None:
+                company = self.companies[realm_id]
+                company.restore(self._initial[realm_id])
+                company.settings = dict(self._initial[realm_id]["settings"])
+                self.faultplan.clear(realm_id)
+                self.journal.clear(realm_id)
+                return
+            self.companies.clear()
+            self._initial.clear()
+            self._snapshots.clear()
+            self.journal.clear()
+            self.faultplan.clear()
+            self.clock.reset()
+            self.oauth.reset()
+            self.webhooks.reset()
+            self._populate()
+
+    def snapshot(self, realm_id: str) -> str:
+        with self.lock:
+            snapshot_id = f"snap-{next(self._snapshot_ids)}"
+            self._snapshots[snapshot_id] = (realm_id, self.companies[realm_id].snapshot())
+            return snapshot_id
+
+    def restore(self, snapshot_id: str) -> str:
+        with self.lock:
+            realm_id, snapshot = self._snapshots[snapshot_id]
+            self.companies[realm_id].restore(snapshot)
+            return realm_id
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "companies": [c.describe() for c in self.companies.values()],
+            "clock": {"now": self.clock.now().isoformat(), "offset_seconds": self.clock.offset},
+            "journal": self.journal.stats(),
+            "fault_rules": len(self.faultplan.rules()),
+        }

@@ -1,0 +1,248 @@
+"""What every entity rule shares: reading client bodies the way QBO does, money, refs, metadata.
+
+Real clients send a lot of noise (python-quickbooks posts ``""`` for empty dates and amounts,
+int SyncTokens, read-only fields): QBO treats ``""`` as absent and silently drops read-only
+fields, so the helpers here do the same. Nothing in this package imports Flask.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from simulator.clock import format_meta
+from simulator.faults import (
+    InvalidDate,
+    InvalidNumber,
+    InvalidProperty,
+    InvalidReference,
+    LengthExceeded,
+    ObjectDeleted,
+    ObjectNotFound,
+    RequiredParamMissing,
+    StaleObject,
+)
+
+if TYPE_CHECKING:
+    from simulator.company import Company
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Op:
+    """The context of one write: when it happens and what the request asked for."""
+
+    now: datetime  # in the company's time zone
+    epoch: float
+    include: frozenset[str] = frozenset()
+    minorversion: int = 75
+    #: the name QBO shows in 5010 "You and <user> were working on this at the same time"
+    other_user: str = "root"
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def meta_time(self) -> str:
+        return format_meta(self.now)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+class EntityType:
+    """Rules for one QBO entity. Subclasses override the operations QBO allows for it."""
+
+    name: ClassVar[str] = ""  # "Invoice": the JSON key and query name
+    name_list: ClassVar[bool] = False  # Customer/Item/...: delete = make inactive
+    read_only: ClassVar[bool] = False
+
+    def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
+        raise _unsupported(self.name, "create")
+
+    def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
+        raise _unsupported(self.name, "update")
+
+    def delete(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
+        if self.name_list:
+            current = self.current(company, body)
+            check_sync_token(current, body, op)
+            return self.deactivate(company, current, op)
+        raise _unsupported(self.name, "delete")
+
+    def void(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
+        raise _unsupported(self.name, "void")
+
+    # -- shared helpers ---------------------------------------------------------------------------
+    def current(self, company: Company, body: dict[str, Any]) -> dict[str, Any]:
+        """The stored record a write names by ``Id``; 610 when it is gone."""
+        entity_id = text(body.get("Id"))
+        if not entity_id:
+            raise RequiredParamMissing(param="Id")
+        record = company.store(self.name).get(entity_id)
+        if record is None:
+            if company.was_deleted(self.name, entity_id):
+                raise ObjectDeleted()
+            raise ObjectNotFound()
+        return record
+
+    def deactivate(self, company: Company, current: dict[str, Any], op: Op) -> dict[str, Any]:
+        record = copy.deepcopy(current)
+        record["Active"] = False
+        for key in ("DisplayName", "Name", "FullyQualifiedName"):
+            if key in record and not str(record[key]).endswith(" (deleted)"):
+                record[key] = f"{record[key]} (deleted)"
+        bump(record, op)
+        company.save(self.name, record, op, operation="Delete")
+        return record
+
+
+def _unsupported(entity: str, operation: str) -> Exception:
+    from simulator.faults import UnsupportedOperation
+
+    return UnsupportedOperation(operation=f"{operation} on {entity}")
+
+
+# -- reading client input -------------------------------------------------------------------------
+def clean(value: Any) -> Any:
+    """Drop ``""`` and ``None`` recursively: QBO treats an empty string as not supplied."""
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items() if v != "" and v is not None}
+    if isinstance(value, list):
+        return [clean(v) for v in value if v != "" and v is not None]
+    return value
+
+
+def text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def decimal(value: Any, prop: str) -> Decimal | None:
+    """A money/quantity field as Decimal; 2010 when it is not a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise InvalidProperty(reason=f"{prop}:Can not construct instance of java.math.BigDecimal from {value}")
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidProperty(
+            reason=f"{prop}:Can not construct instance of java.math.BigDecimal from String value '{value}'"
+        ) from None
+    if not result.is_finite():
+        raise InvalidProperty(reason=f"{prop}:Can not construct instance of java.math.BigDecimal from {value}")
+    return result
+
+
+def money(value: Decimal | int) -> float:
+    """JSON number for an amount, rounded half-up to cents like QBO."""
+    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return float(rounded)
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def number(value: Decimal) -> float | int:
+    """A quantity or rate as JSON: integral values stay integral (``Qty: 2``)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any, prop: str) -> date | None:
+    raw = text(value)
+    if raw is None:
+        return None
+    raw = raw[:10] if len(raw) > 10 and raw[10] in "T " else raw
+    if not _DATE.match(raw):
+        raise InvalidDate(value=value)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidDate(value=value) from None
+
+
+def ref(value: Any) -> dict[str, str] | None:
+    """Normalise a reference (``{"value": "1", "name": ""}`` or a bare ``"1"``) to ``{"value": ...}``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        ref_value = text(value.get("value"))
+        if ref_value is None:
+            return None
+        out = {"value": ref_value}
+        name = text(value.get("name"))
+        if name:
+            out["name"] = name
+        return out
+    if isinstance(value, (str, int)):
+        return {"value": str(value)}
+    raise InvalidProperty(reason="failed to parse json object; a property")
+
+
+def check_length(value: str | None, prop: str, maximum: int) -> None:
+    if value is not None and len(value) > maximum:
+        raise LengthExceeded(element=prop, min=0, max=maximum, length=len(value))
+
+
+def sync_token(value: Any) -> int | None:
+    raw = text(value)
+    if raw is None:
+        return None
+    if not raw.lstrip("-").isdigit():
+        raise InvalidNumber(element="SyncToken", value=raw)
+    return int(raw)
+
+
+def check_sync_token(current: dict[str, Any], body: dict[str, Any], op: Op) -> None:
+    """Optimistic concurrency: the client must name the version it read (5010 otherwise)."""
+    token = sync_token(body.get("SyncToken"))
+    if token is None:
+        raise RequiredParamMissing(param="SyncToken", element="SyncToken")
+    if token != int(current["SyncToken"]):
+        raise StaleObject(user=op.other_user)
+
+
+def bump(record: dict[str, Any], op: Op) -> None:
+    record["SyncToken"] = str(int(record.get("SyncToken", "0")) + 1)
+    meta = dict(record.get("MetaData") or {})
+    meta["LastUpdatedTime"] = op.meta_time
+    record["MetaData"] = meta
+
+
+def new_meta(op: Op) -> dict[str, str]:
+    return {"CreateTime": op.meta_time, "LastUpdatedTime": op.meta_time}
+
+
+def resolve_ref(company: Company, entity: str, reference: dict[str, str] | None, element: str,
+                *, label: str) -> dict[str, Any]:
+    """The active record a reference points at, else QBO's 2500 Invalid Reference Id."""
+    if reference is None:
+        raise RequiredParamMissing(param=element, element=element)
+    record = company.store(entity).get(reference["value"])
+    if record is None:
+        raise InvalidReference(element=element, reason=f"{label} element id {reference['value']} not found")
+    if record.get("Active") is False:
+        raise InvalidReference(
+            element=element,
+            reason="Something you're trying to use has been made inactive. Check the fields with accounts, "
+                   "customers, items, vendors or employees.")
+    return record
+
+
+def op_for(company: Company, **kwargs: Any) -> Op:
+    """An :class:`Op` stamped with the company's current simulated time."""
+    return Op(now=company.now(), epoch=company.clock.epoch(), other_user=company.user_name, **kwargs)

@@ -1,0 +1,41 @@
+"""CompanyInfo and Preferences: one record each per company, Id ``"1"``; update merges sections."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from simulator.entities.base import EntityType, Op, bump, check_sync_token, clean
+
+if TYPE_CHECKING:
+    from simulator.company import Company
+
+READ_ONLY = ("Id", "SyncToken", "MetaData", "domain", "sparse")
+
+
+class Singleton(EntityType):
+    def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
+        current = company.store(self.name).get("1") or {}
+        check_sync_token(current, body, op)
+        record = copy.deepcopy(current)
+        for key, value in clean(body).items():
+            if key in READ_ONLY:
+                continue
+            if isinstance(value, dict) and isinstance(record.get(key), dict):
+                record[key] = {**record[key], **value}  # Preferences: each section merges
+            else:
+                record[key] = value
+        bump(record, op)
+        company.save(self.name, record, op, operation="Update")
+        return record
+
+
+class CompanyInfo(Singleton):
+    name = "CompanyInfo"
+
+
+class Preferences(Singleton):
+    name = "Preferences"
+
+
+__all__ = ["CompanyInfo", "Preferences"]

@@ -1,0 +1,126 @@
+"""The request journal: what every client asked and what the simulator answered.
+
+A bounded ring buffer (long soak runs cannot exhaust memory) that the control API, the gate's
+HTML report and the inspector read. Secrets never enter it: Authorization headers are not
+recorded, and token-bearing fields in query strings, form bodies and JSON are replaced by
+``[redacted]`` before an entry is stored.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+__all__ = ["Journal", "JournalEntry", "redact_text", "SECRET_KEYS"]
+
+SECRET_KEYS = frozenset({"access_token", "refresh_token", "id_token", "code", "client_secret", "token",
+                         "password", "authorization", "verifier_token", "control_token"})
+REDACTED = "[redacted]"
+BODY_LIMIT = 16_384
+#: JSON keys whose values are secrets ("code" is only secret in OAuth query strings and forms)
+JSON_SECRET_KEYS = SECRET_KEYS - {"code"}
+_JSON_SECRET = re.compile(r'("(?:%s)"\s*:\s*)"[^"]*"' % "|".join(sorted(JSON_SECRET_KEYS)), re.IGNORECASE)
+_BEARER = re.compile(r"(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+
+
+@dataclass
+class JournalEntry:
+    seq: int
+    at: str
+    method: str
+    path: str
+    query: str
+    status: int
+    duration_ms: float
+    realm_id: str | None = None
+    entity: str | None = None
+    operation: str | None = None
+    intuit_tid: str | None = None
+    requestid: str | None = None
+    fault_code: str | None = None
+    fault_message: str | None = None
+    fault_detail: str | None = None
+    fault_rule: str | None = None
+    replayed: bool = False
+    request_body: str = ""
+    response_body: str = ""
+    response_type: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def redact_query(query: str) -> str:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, REDACTED if k.lower() in SECRET_KEYS else v) for k, v in pairs])
+
+
+def redact_text(text: str, content_type: str = "") -> str:
+    """Remove token values from a body (JSON, form or free text) and cap its size."""
+    if not text:
+        return ""
+    if "x-www-form-urlencoded" in content_type:
+        text = redact_query(text)
+    else:
+        text = _JSON_SECRET.sub(lambda m: m.group(1) + json.dumps(REDACTED), text)
+    text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    if len(text) > BODY_LIMIT:
+        text = text[:BODY_LIMIT] + f"... [{len(text) - BODY_LIMIT} more characters]"
+    return text
+
+
+class Journal:
+    def __init__(self, maxlen: int = 10_000) -> None:
+        self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
+        self._seq = itertools.count(1)
+        self._lock = threading.Lock()
+        self.maxlen = maxlen
+        self._dropped = 0
+
+    def record(self, **fields: Any) -> JournalEntry:
+        with self._lock:
+            entry = JournalEntry(seq=next(self._seq), **fields)
+            if len(self._entries) == self._entries.maxlen:
+                self._dropped += 1
+            self._entries.append(entry)
+            return entry
+
+    def entries(self, *, realm_id: str | None = None, since: int = 0, status: int | None = None,
+                entity: str | None = None, faults_only: bool = False, limit: int | None = None
+                ) -> list[JournalEntry]:
+        with self._lock:
+            items: Iterable[JournalEntry] = list(self._entries)
+        out = [e for e in items if e.seq > since
+               and (realm_id is None or e.realm_id == realm_id)
+               and (status is None or e.status == status)
+               and (entity is None or (e.entity or "").lower() == entity.lower())
+               and (not faults_only or e.fault_code is not None)]
+        return out[-limit:] if limit else out
+
+    def get(self, seq: int) -> JournalEntry | None:
+        with self._lock:
+            for entry in self._entries:
+                if entry.seq == seq:
+                    return entry
+        return None
+
+    def clear(self, realm_id: str | None = None) -> None:
+        with self._lock:
+            if realm_id is None:
+                self._entries.clear()
+            else:
+                kept = [e for e in self._entries if e.realm_id != realm_id]
+                self._entries.clear()
+                self._entries.extend(kept)
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"size": len(self._entries), "capacity": self.maxlen, "dropped": self._dropped}

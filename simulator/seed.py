@@ -1,0 +1,199 @@
+"""Region presets and realistic seed data for a new company.
+
+Each region is set up as a real QBO company of that country is: its tax model (US TAX/NON pseudo
+codes with a sales-tax group; AU GST/GST free; CA GST/HST; UK VAT), currency, time zone and the
+default accounts, terms and items invoice sync needs. Faker, seeded from the realm id, fills names
+and addresses so the same realm always gets the same data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from faker import Faker
+
+from simulator.clock import SimClock
+from simulator.company import Company
+from simulator.entities import BY_NAME
+from simulator.entities.base import Op, new_meta, op_for
+from simulator.entities.tax import new_tax_code, new_tax_rate
+
+__all__ = ["REGIONS", "Region", "build_company"]
+
+
+@dataclass(frozen=True)
+class TaxSetup:
+    agency: str
+    #: (code name, description, sales rates [(rate name, percent)], active)
+    codes: tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class Region:
+    country: str
+    timezone: str
+    currency: str
+    locale: str
+    custom_txn_numbers: bool
+    tax: TaxSetup
+    extra_prefs: dict[str, Any] = field(default_factory=dict)
+
+
+REGIONS: dict[str, Region] = {
+    "AU": Region("AU", "Australia/Sydney", "AUD", "en_AU", True, TaxSetup("Australian Taxation Office", (
+        ("GST", "GST", (("GST (sales)", "10"),), True),
+        ("FRE", "GST free", (("GST free (sales)", "0"),), True),
+        ("INP", "Input taxed", (("Input taxed (sales)", "0"),), True),
+        ("EXP", "Export", (("Export (sales)", "0"),), False),  # the inactive code Caspen users trip over
+    ))),
+    "US": Region("US", "America/Los_Angeles", "USD", "en_US", False, TaxSetup("California Department of Tax", (
+        ("California", "California sales tax", (("California", "8"),), True),
+    ))),
+    "CA": Region("CA", "America/Toronto", "CAD", "en_CA", False, TaxSetup("Canada Revenue Agency", (
+        ("HST ON", "HST Ontario", (("HST (ON) 2016", "13"),), True),
+        ("GST", "GST", (("GST", "5"),), True),
+        ("Zero-rated", "Zero-rated", (("Zero-rated", "0"),), True),
+        ("Exempt", "Exempt", (("Exempt", "0"),), True),
+    ))),
+    "UK": Region("GB", "Europe/London", "GBP", "en_GB", False, TaxSetup("HMRC", (
+        ("20.0% S", "Standard rated sales", (("20.0% S", "20"),), True),
+        ("0.0% Z", "Zero rated sales", (("0.0% Z", "0"),), True),
+        ("Exempt", "Exempt", (("Exempt", "0"),), True),
+    ))),
+}
+REGIONS["GB"] = REGIONS["UK"]
+
+US_PSEUDO_CODES = ("TAX", "NON")
+
+
+def build_company(realm_id: str, *, region: str = "AU", clock: SimClock, name: str | None = None,
+                  customers: int = 3, custom_txn_numbers: bool | None = None, seed: int | None = None) -> Company:
+    """A new company of ``region`` with its defaults and ``customers`` Faker customers."""
+    try:
+        preset = REGIONS[region.upper()]
+    except KeyError:
+        raise ValueError(f"unknown region {region!r}; choose one of {', '.join(sorted(REGIONS))}") from None
+    fake = Faker(preset.locale)
+    fake.seed_instance(seed if seed is not None else int(hashlib.sha256(realm_id.encode()).hexdigest()[:8], 16))
+    company_name = name or f"{fake.last_name()} {fake.random_element(('Plumbing', 'Design', 'Electrical', 'Consulting', 'Landscaping'))}"
+    company = Company(realm_id, country=preset.country, name=company_name, timezone=preset.timezone, clock=clock)
+    op = op_for(company)
+    _settings(company, preset, company_name, fake, op,
+              preset.custom_txn_numbers if custom_txn_numbers is None else custom_txn_numbers)
+    accounts = _accounts(company, op)
+    _terms(company, op)
+    _tax(company, preset, op)
+    BY_NAME["Item"].create(company, {"Name": "Services", "Type": "Service", "IncomeAccountRef": accounts["Sales"],
+                                     **_item_tax(company)}, op)
+    BY_NAME["Item"].create(company, {"Name": "Hours", "Type": "Service", "UnitPrice": 50,
+                                     "IncomeAccountRef": accounts["Sales"], **_item_tax(company)}, op)
+    for _ in range(customers):
+        add_fake_customer(company, fake, op)
+    return company
+
+
+def add_fake_customer(company: Company, fake: Faker, op: Op) -> dict[str, Any]:
+    given, family = fake.first_name(), fake.last_name()
+    return BY_NAME["Customer"].create(company, {
+        "GivenName": given, "FamilyName": family, "DisplayName": f"{given} {family}",
+        "CompanyName": fake.company(), "PrimaryEmailAddr": {"Address": fake.email()},
+        "PrimaryPhone": {"FreeFormNumber": fake.phone_number()},
+        "BillAddr": {"Line1": fake.street_address(), "City": fake.city(),
+                     "CountrySubDivisionCode": _state(fake), "PostalCode": fake.postcode(),
+                     "Country": company.country},
+    }, op)
+
+
+def _state(fake: Faker) -> str:
+    for attr in ("state_abbr", "province_abbr", "county"):
+        if hasattr(fake, attr):
+            return str(getattr(fake, attr)())
+    return ""
+
+
+def _settings(company: Company, preset: Region, name: str, fake: Faker, op: Op, custom_txn_numbers: bool) -> None:
+    address = {"Id": "1", "Line1": fake.street_address(), "City": fake.city(), "Country": preset.country,
+               "PostalCode": fake.postcode()}
+    meta = new_meta(op)
+    company.save("CompanyInfo", {
+        "CompanyName": name, "LegalName": name, "CompanyAddr": address, "CustomerCommunicationAddr": address,
+        "LegalAddr": address, "PrimaryPhone": {"FreeFormNumber": fake.phone_number()},
+        "CompanyStartDate": "2020-01-01", "FiscalYearStartMonth": "July" if preset.country == "AU" else "January",
+        "Country": preset.country, "Email": {"Address": fake.company_email()},
+        "WebAddr": {}, "SupportedLanguages": "en",
+        "NameValue": [{"Name": "NeoEnabled", "Value": "true"}, {"Name": "SubscriptionStatus", "Value": "PAID"},
+                      {"Name": "OfferingSku", "Value": "QuickBooks Online Plus"}],
+        "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "0", "MetaData": meta,
+    }, op, operation="Create")
+    company.save("Preferences", {
+        "AccountingInfoPrefs": {"TrackDepartments": False, "ClassTrackingPerTxn": False,
+                                "ClassTrackingPerTxnLine": False, "CustomerTerminology": "Customers"},
+        "ProductAndServicesPrefs": {"ForSales": True, "ForPurchase": True, "QuantityWithPriceAndRate": True,
+                                    "QuantityOnHand": True},
+        "SalesFormsPrefs": {"CustomField": [], "CustomTxnNumbers": custom_txn_numbers, "AllowDeposit": True,
+                            "AllowDiscount": True, "AllowEstimates": True, "AllowServiceDate": True,
+                            "AllowShipping": False, "AutoApplyCredit": True, "AutoApplyPayments": True,
+                            "ETransactionEnabledStatus": "NotApplicable",
+                            "DefaultTerms": {"value": "3"}},
+        "EmailMessagesPrefs": {},
+        "VendorAndPurchasesPrefs": {"TrackingByCustomer": True, "BillableExpenseTracking": True},
+        "TimeTrackingPrefs": {"UseServices": True, "BillCustomers": True},
+        "TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": False}
+        | ({} if preset.country == "US" else {"TaxGroupCodeRef": {"value": "5"}}),
+        "CurrencyPrefs": {"MultiCurrencyEnabled": False, "HomeCurrency": {"value": preset.currency}},
+        "ReportPrefs": {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False},
+        "OtherPrefs": {"NameValue": [{"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"}]},
+        "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "0", "MetaData": meta,
+    }, op, operation="Create")
+
+
+def _accounts(company: Company, op: Op) -> dict[str, dict[str, str]]:
+    out = {}
+    for name, account_type, sub_type in (
+        ("Sales", "Income", "SalesOfProductIncome"),
+        ("Services", "Income", "ServiceFeeIncome"),
+        ("Discounts given", "Income", "DiscountsRefundsGiven"),
+        ("Accounts Receivable (A/R)", "Accounts Receivable", "AccountsReceivable"),
+        ("Undeposited Funds", "Other Current Asset", "UndepositedFunds"),
+        ("Cheque account" if company.country != "US" else "Checking", "Bank", "Checking"),
+        ("Inventory Asset", "Other Current Asset", "Inventory"),
+        ("Cost of sales", "Cost of Goods Sold", "SuppliesMaterialsCogs"),
+    ):
+        record = BY_NAME["Account"].create(company, {"Name": name, "AccountType": account_type,
+                                                     "AccountSubType": sub_type}, op)
+        out[name] = {"value": record["Id"], "name": record["Name"]}
+    return out
+
+
+def _terms(company: Company, op: Op) -> None:
+    for name, days in (("Due on receipt", 0), ("Net 15", 15), ("Net 30", 30), ("Net 60", 60)):
+        BY_NAME["Term"].create(company, {"Name": name, "DueDays": days}, op)
+
+
+def _tax(company: Company, preset: Region, op: Op) -> None:
+    agency = BY_NAME["TaxAgency"].create(company, {"DisplayName": preset.tax.agency}, op)
+    if company.is_us:
+        for code in US_PSEUDO_CODES:  # pseudo codes: no SyncToken/domain, Ids are the names [qbo-api §8]
+            company.store("TaxCode").put({"TaxGroup": False, "Name": code, "Taxable": code == "TAX",
+                                          "Description": code, "Id": code, "Active": True,
+                                          "MetaData": new_meta(op)}, op.epoch)
+    company.sequences["TaxCode"] = 4  # seeded codes start at Id 5, as in real AU companies
+    company.sequences["TaxRate"] = 2
+    for code_name, description, rates, active in preset.tax.codes:
+        refs = []
+        for order, (rate_name, percent) in enumerate(rates):
+            rate = new_tax_rate(company, op, name=rate_name, rate_value=Decimal(percent), agency_id=agency["Id"],
+                                special="ZERO_RATE" if Decimal(percent) == 0 else "NONE")
+            refs.append({"TaxRateRef": {"value": rate["Id"], "name": rate["Name"]},
+                         "TaxTypeApplicable": "TaxOnAmount", "TaxOrder": order})
+        new_tax_code(company, op, name=code_name, description=description, sales_rates=refs, active=active,
+                     config_type="SYSTEM_GENERATED")
+
+
+def _item_tax(company: Company) -> dict[str, Any]:
+    if company.is_us:
+        return {"Taxable": True}
+    return {"SalesTaxCodeRef": {"value": "5", "name": company.store("TaxCode").get("5")["Name"]}}

@@ -1,0 +1,56 @@
+"""Serving an app over real HTTP: waitress (a production, multi-threaded WSGI server) in a thread.
+
+Used by ``qbo-sim serve`` and by tests (``LiveServer``), so the suite exercises the same server
+users run. Port 0 picks a free port; ``url`` tells which.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from waitress.server import create_server
+
+from simulator.views import injection
+
+__all__ = ["LiveServer"]
+
+
+class LiveServer:
+    """``with LiveServer(app) as server: requests.get(server.url + "/_sim/")``."""
+
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16) -> None:
+        self.app = app
+        logging.getLogger("waitress").setLevel(logging.ERROR)  # dropped-connection rules are expected
+        self._server = create_server(app, host=host, port=port, threads=threads, ident="qbo-sim",
+                                     channel_timeout=300, clear_untrusted_proxy_headers=True)
+        self.host = host
+        self.port = int(self._server.effective_port)  # type: ignore[union-attr]
+        self._thread = threading.Thread(target=self._server.run, name=f"qbo-sim:{self.port}", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> LiveServer:
+        injection.SHUTDOWN.clear()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        injection.SHUTDOWN.set()
+        self._server.close()
+        self.app.extensions["qbo_simulator"].webhooks.close()
+        self._thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        injection.SHUTDOWN.clear()
+        self._server.run()
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()

@@ -1,0 +1,166 @@
+"""``SimulatorHandle``: the control API from Python, for tests, steps and scripts.
+
+Every method is one control-API call over HTTP (``requests``), so what a test does is exactly
+what a CI script or another language's client can do. Errors raise :class:`ControlAPIError`
+with the simulator's explanation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+__all__ = ["SimulatorHandle", "ControlAPIError", "Connection"]
+
+
+class ControlAPIError(RuntimeError):
+    def __init__(self, response: requests.Response) -> None:
+        try:
+            payload = response.json()
+            message = f"{payload.get('error')}: {payload.get('detail')}"
+        except ValueError:
+            message = response.text[:500]
+        super().__init__(f"{response.request.method} {response.url} → {response.status_code} {message}")
+        self.response = response
+        self.status_code = response.status_code
+
+
+class Connection(dict):
+    """Tokens minted for a company (``access_token``, ``refresh_token``, ``realm_id``...)."""
+
+    def __repr__(self) -> str:  # tokens never end up in logs or assertion messages
+        return f"Connection(realm_id={self.get('realmId')!r}, tokens=[redacted])"
+
+
+class SimulatorHandle:
+    def __init__(self, base_url: str, *, session: requests.Session | None = None,
+                 control_token: str | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        if control_token:
+            self.session.headers["X-Control-Token"] = control_token
+
+    # -- plumbing -----------------------------------------------------------------------------------
+    def call(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        response = self.session.request(method, f"{self.base_url}/_sim{path}", json=json, params=params, timeout=30)
+        if response.status_code >= 400:
+            raise ControlAPIError(response)
+        return response.json()
+
+    @property
+    def api_base(self) -> str:
+        """What a QBO client uses as its base URL (``…/v3``)."""
+        return f"{self.base_url}/v3"
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.base_url}/.well-known/openid_sandbox_configuration"
+
+    # -- companies ----------------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        return self.call("GET", "/")
+
+    def reset(self, realm_id: str | None = None) -> None:
+        self.call("POST", "/reset", {"realm_id": realm_id} if realm_id else {})
+
+    def create_company(self, region: str = "AU", **options: Any) -> str:
+        return self.call("POST", "/companies", {"region": region, **options})["realm_id"]
+
+    def company(self, realm_id: str) -> dict[str, Any]:
+        return self.call("GET", f"/companies/{realm_id}")
+
+    def delete_company(self, realm_id: str) -> None:
+        self.call("DELETE", f"/companies/{realm_id}")
+
+    def snapshot(self, realm_id: str) -> str:
+        return self.call("POST", f"/companies/{realm_id}/snapshots")["snapshot_id"]
+
+    def restore(self, snapshot_id: str) -> None:
+        self.call("POST", f"/snapshots/{snapshot_id}/restore")
+
+    def records(self, realm_id: str, entity: str) -> list[dict[str, Any]]:
+        return self.call("GET", f"/companies/{realm_id}/entities/{entity}")["records"]
+
+    def record(self, realm_id: str, entity: str, entity_id: str) -> dict[str, Any]:
+        return self.call("GET", f"/companies/{realm_id}/entities/{entity}/{entity_id}")
+
+    def find_invoice(self, realm_id: str, doc_number: str) -> dict[str, Any] | None:
+        matches = [r for r in self.records(realm_id, "Invoice") if (r.get("DocNumber") or "") == doc_number]
+        return matches[0] if matches else None
+
+    def load_scenario(self, name_or_path: str | None = None, *, data: dict[str, Any] | None = None
+                      ) -> dict[str, Any]:
+        payload = {"scenario": data} if data is not None else {"name": name_or_path}
+        return self.call("POST", "/scenarios", payload)
+
+    # -- the QuickBooks user ------------------------------------------------------------------------
+    def renumber(self, realm_id: str, doc_number: str, new_doc_number: str, entity: str | None = None) -> dict:
+        body = {"doc_number": doc_number, "new_doc_number": new_doc_number}
+        if entity:
+            body["entity"] = entity
+        return self.call("POST", f"/companies/{realm_id}/actions/renumber", body)
+
+    def user_creates_invoice(self, realm_id: str, *, customer: str, lines: list[dict[str, Any]],
+                             doc_number: str | None = None, **fields: Any) -> dict[str, Any]:
+        return self.call("POST", f"/companies/{realm_id}/actions/invoices",
+                         {"customer": customer, "lines": lines, "doc_number": doc_number, "fields": fields})
+
+    def create_tax_code(self, realm_id: str, name: str, rate: float | str, rate_name: str | None = None) -> dict:
+        return self.call("POST", f"/companies/{realm_id}/actions/tax-codes",
+                         {"name": name, "rate": rate, "rate_name": rate_name})
+
+    def set_tax_code_active(self, realm_id: str, code: str, active: bool) -> dict[str, Any]:
+        state = "activate" if active else "deactivate"
+        return self.call("POST", f"/companies/{realm_id}/actions/tax-codes/{code}/{state}")
+
+    def record_payment(self, realm_id: str, invoices: list[tuple[str, float]], total: float | None = None
+                       ) -> dict[str, Any]:
+        body: dict[str, Any] = {"invoices": [{"invoice": i, "amount": a} for i, a in invoices]}
+        if total is not None:
+            body["total"] = total
+        return self.call("POST", f"/companies/{realm_id}/actions/payments", body)
+
+    def set_preference(self, realm_id: str, path: str, value: Any) -> dict[str, Any]:
+        return self.call("POST", f"/companies/{realm_id}/actions/preferences", {"path": path, "value": value})
+
+    def set_settings(self, realm_id: str, **settings: Any) -> dict[str, Any]:
+        return self.call("POST", f"/companies/{realm_id}/actions/settings", settings)
+
+    # -- OAuth, clock ----------------------------------------------------------------------------------
+    def connect(self, realm_id: str) -> Connection:
+        return Connection(self.call("POST", f"/companies/{realm_id}/connect"))
+
+    def expire_access_tokens(self, realm_id: str | None = None) -> None:
+        self.call("POST", "/tokens/expire", {"realm_id": realm_id} if realm_id else {})
+
+    def revoke(self, realm_id: str) -> None:
+        self.call("POST", f"/companies/{realm_id}/tokens/revoke")
+
+    def expire_refresh_tokens(self, realm_id: str) -> None:
+        self.call("POST", f"/companies/{realm_id}/tokens/expire-refresh")
+
+    def advance_clock(self, *, seconds: float = 0, days: float = 0) -> str:
+        return self.call("POST", "/clock/advance", {"seconds": seconds, "days": days})["now"]
+
+    # -- fault plan, journal ----------------------------------------------------------------------------
+    def add_fault(self, fault: str | None = None, **rule: Any) -> str:
+        if fault is not None:
+            rule = {"action": "fault", "fault": fault, **rule}
+        return self.call("POST", "/fault-rules", rule)["id"]
+
+    def fault_rules(self) -> list[dict[str, Any]]:
+        return self.call("GET", "/fault-rules")["rules"]
+
+    def clear_faults(self, realm_id: str | None = None) -> None:
+        self.call("DELETE", "/fault-rules", params={"realm_id": realm_id} if realm_id else None)
+
+    def journal(self, realm_id: str | None = None, **filters: Any) -> list[dict[str, Any]]:
+        params = {k: v for k, v in {"realm_id": realm_id, **filters}.items() if v is not None}
+        return self.call("GET", "/journal", params=params)["entries"]
+
+    def subscribe_webhooks(self, realm_id: str, url: str, **options: Any) -> dict[str, Any]:
+        return self.call("POST", f"/companies/{realm_id}/webhooks", {"url": url, **options})
+
+    def webhooks(self, realm_id: str | None = None) -> dict[str, Any]:
+        return self.call("GET", "/webhooks", params={"realm_id": realm_id} if realm_id else None)

@@ -1,0 +1,241 @@
+"""``/v3/company/<realmId>/...``: the Accounting API over HTTP.
+
+Thin by design (moto's ``responses.py``): work out what was asked, call :mod:`simulator.service`,
+render with :mod:`simulator.wire`. Around every call: the bearer check (gateway faults), the fault
+plan (before the work and after the commit), ``requestid`` replay and the journal's facts in ``g``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request
+
+from simulator import service, wire
+from simulator.backends import Backends
+from simulator.company import Company
+from simulator.faultplan import RequestFacts
+from simulator.faults import InvalidProperty, QBOFault, UnexpectedInternal, UnsupportedOperation
+from simulator.views import injection
+
+__all__ = ["accounting_blueprint"]
+
+_FROM = re.compile(r"\bfrom\s+([A-Za-z]+)", re.IGNORECASE)
+
+
+def backends() -> Backends:
+    return current_app.extensions["qbo_simulator"]
+
+
+def company() -> Company:
+    return g.company
+
+
+def accounting_blueprint() -> Blueprint:
+    bp = Blueprint("accounting", __name__, url_prefix="/v3/company/<realm_id>")
+
+    @bp.url_value_preprocessor
+    def _pull_realm(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        g.realm_id = (values or {}).pop("realm_id", None)
+
+    @bp.before_request
+    def _gate() -> Response | None:
+        g.api = True
+        sim = backends()
+        g.entity, g.operation = classify(request.path, request.method, request.args)
+        if current_app.config.get("REQUIRE_AUTH", True):
+            sim.oauth.check_bearer(request.headers.get("Authorization"), g.realm_id)
+        found = sim.company(g.realm_id or "")
+        if found is None:
+            raise UnexpectedInternal()
+        g.company = found
+        g.as_json = wire.wants_json(request)
+        return injection.before(sim.faultplan, facts())
+
+    @bp.after_request
+    def _after_commit(response: Response) -> Response:
+        if 200 <= response.status_code < 300 and not getattr(g, "replayed", False):
+            return injection.after(backends().faultplan, facts(), response)
+        return response
+
+    bp.add_url_rule("/query", "query", query_view, methods=["GET", "POST"])
+    bp.add_url_rule("/batch", "batch", batch_view, methods=["POST"])
+    bp.add_url_rule("/cdc", "cdc", cdc_view, methods=["GET"])
+    bp.add_url_rule("/taxservice/taxcode", "taxservice", taxservice_view, methods=["POST"])
+    bp.add_url_rule("/preferences", "preferences", preferences_view, methods=["GET", "POST"])
+    bp.add_url_rule("/<segment>", "write", write_view, methods=["POST"])
+    bp.add_url_rule("/<segment>/<entity_id>", "read", read_view, methods=["GET"])
+    bp.add_url_rule("/<segment>/<entity_id>/pdf", "pdf", pdf_view, methods=["GET"])
+    bp.add_url_rule("/<segment>/<entity_id>/send", "send", send_view, methods=["POST"])
+    return bp
+
+
+# -- what is being asked ------------------------------------------------------------------------------
+def classify(path: str, method: str, args: Any) -> tuple[str | None, str | None]:
+    """``(entity, operation)`` of an accounting request, for the fault plan and the journal."""
+    parts = path.strip("/").split("/")[3:]  # after v3/company/<realm>
+    if not parts:
+        return None, None
+    head = parts[0].lower()
+    if head == "query":
+        text = args.get("query") or (request.get_data(as_text=True) if method == "POST" else "")
+        found = _FROM.search(text or "")
+        return (_entity_name(found.group(1)) if found else None), "query"
+    if head in ("batch", "cdc"):
+        return None, head
+    if head == "taxservice":
+        return "TaxCode", "create"
+    if head == "preferences":
+        return "Preferences", "read" if method == "GET" else "update"
+    entity = _entity_name(head)
+    if len(parts) >= 3:
+        return entity, parts[2].lower()  # pdf / send
+    if len(parts) == 2:
+        return entity, "read"
+    operation = (args.get("operation") or "").lower()
+    if operation in ("update", "delete", "void"):
+        return entity, operation
+    body = _json_body_or_none()
+    if isinstance(body, dict) and body.get("Id") not in (None, ""):
+        return entity, "update"
+    return entity, "create"
+
+
+def _entity_name(segment: str) -> str:
+    rules = service.ENTITY_TYPES.get(segment.lower())
+    return rules.name if rules else segment
+
+
+def facts() -> RequestFacts:
+    return RequestFacts(method=request.method, path=request.path, realm_id=g.get("realm_id"),
+                        entity=g.get("entity"), operation=g.get("operation"), body=_json_body_or_none())
+
+
+def _json_body_or_none() -> Any:
+    if "parsed_body" not in g:
+        try:
+            g.parsed_body = json.loads(request.get_data(cache=True) or b"null")
+        except ValueError:
+            g.parsed_body = None
+    return g.parsed_body
+
+
+def parse_body(entity: str | None = None) -> Any:
+    """The request body as QBO reads it: JSON, or XML when the content type says so."""
+    raw = request.get_data(cache=True)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnsupportedOperation(operation="Could not decode the request body as UTF-8") from None
+    content_type = (request.content_type or "").lower()
+    if "xml" in content_type:
+        from simulator.xmlcodec import XMLBodyError, from_xml
+
+        try:
+            root, fields = from_xml(raw)
+        except XMLBodyError as exc:
+            raise InvalidProperty(reason=f"failed to parse xml object ({exc.reason}); a property") from None
+        return fields
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise InvalidProperty(reason="failed to parse json object; a property") from None
+
+
+def respond(payload: dict[str, Any], status: int = 200) -> Response:
+    return wire.render(payload, as_json=g.as_json, status=status, moment=company().now())
+
+
+def idempotent(work: Any) -> Response:
+    """Run a write once per ``requestid``: a repeat gets the first response back, byte for byte."""
+    request_id = request.args.get("requestid")
+    if not request_id:
+        return work()
+    target = company()
+    with target.lock:
+        cached = target.replay(request_id)
+        if cached is not None:
+            g.replayed = True
+            status, body, content_type = cached
+            return Response(body, status=status, content_type=content_type, headers=wire.NO_CACHE)
+        try:
+            response = work()
+        except QBOFault as fault:
+            g.fault = fault
+            response = wire.render_fault(fault, as_json=g.as_json, moment=target.now())
+        target.remember(request_id, (response.status_code, response.get_data(), response.content_type))
+        return response
+
+
+# -- views ------------------------------------------------------------------------------------------
+def write_view(segment: str) -> Response:
+    rules = service.entity_type(segment, full_path=request.url)
+    if rules.name == "Preferences":
+        return preferences_view()
+    op = service.new_op(company(), request.args.get("include"))
+    operation = (request.args.get("operation") or "create").lower()
+    if operation not in service.WRITE_OPERATIONS:
+        raise UnsupportedOperation(operation=f"operation={operation}")
+    return idempotent(lambda: respond(service.write(company(), rules, operation, parse_body(rules.name), op)))
+
+
+def read_view(segment: str, entity_id: str) -> Response:
+    rules = service.entity_type(segment, full_path=request.url)
+    return respond(service.read(company(), rules, entity_id))
+
+
+def query_view() -> Response:
+    text = request.args.get("query")
+    if text is None and request.method == "POST":
+        raw = request.get_data(cache=True)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnsupportedOperation(operation="Could not decode the request body as UTF-8") from None
+    return respond(service.query(company(), text or ""))
+
+
+def batch_view() -> Response:
+    op = service.new_op(company(), request.args.get("include"))
+    return idempotent(lambda: respond(service.batch(company(), parse_body(), op)))
+
+
+def cdc_view() -> Response:
+    return respond(service.cdc(company(), request.args.get("entities"), request.args.get("changedSince")))
+
+
+def taxservice_view() -> Response:
+    op = service.new_op(company())
+
+    def work() -> Response:  # TaxService answers unwrapped and without "time" [qbo-api §8]
+        return wire.render(service.tax_service(company(), parse_body(), op), as_json=g.as_json)
+
+    return idempotent(work)
+
+
+def preferences_view() -> Response:
+    rules = service.entity_type("preferences")
+    if request.method == "GET":
+        return respond(service.read(company(), rules, "1"))
+    op = service.new_op(company())
+    return idempotent(lambda: respond(service.write(company(), rules, "update", parse_body(), op)))
+
+
+def send_view(segment: str, entity_id: str) -> Response:
+    rules = service.entity_type(segment, full_path=request.url)
+    op = service.new_op(company())
+    return idempotent(lambda: respond(service.send(company(), rules, entity_id, request.args.get("sendTo"), op)))
+
+
+def pdf_view(segment: str, entity_id: str) -> Response:
+    from simulator.pdf import render_invoice_pdf
+
+    rules = service.entity_type(segment, full_path=request.url)
+    if rules.name not in ("Invoice", "CreditMemo"):
+        raise service.unsupported_route(f"{segment}/{entity_id}/pdf", request.url)
+    record = service.read(company(), rules, entity_id)[rules.name]
+    body = render_invoice_pdf(record, company_name=company().name,
+                              title="Credit Memo" if rules.name == "CreditMemo" else "Invoice")
+    return Response(body, content_type="application/pdf", headers=wire.NO_CACHE)

@@ -1,0 +1,102 @@
+"""The only place that turns payloads and faults into HTTP responses.
+
+Views and rules build plain payload dicts (or raise a catalogued :class:`QBOFault`); this module
+picks JSON or XML the way QBO does, adds ``time`` and the headers QBO sends, and writes each
+fault envelope: service (``Fault``), gateway (lower-case ``fault``), OAuth (``error``) and the
+load balancer's HTML outage page.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from flask import Request, Response
+
+from simulator.clock import format_time
+from simulator.faults import QBOFault
+
+__all__ = ["JSON", "XML", "wants_json", "render", "render_fault", "fault_payload", "json_response"]
+
+JSON = "application/json;charset=UTF-8"
+XML = "application/xml;charset=UTF-8"
+NO_CACHE = {
+    "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate, private",
+    "Expires": "0",
+    "Strict-Transport-Security": "max-age=15552000",
+}
+
+
+def wants_json(request: Request) -> bool:
+    """QBO answers XML unless the request asks for JSON (``Accept`` or ``format=json``) [qbo-api §1.2]."""
+    if request.args.get("format", "").lower() == "json":
+        return True
+    if request.args.get("format", "").lower() == "xml":
+        return False
+    return "json" in request.headers.get("Accept", "").lower()
+
+
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None,
+                  content_type: str = JSON) -> Response:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    response = Response(body, status=status, content_type=content_type)
+    response.headers.update(NO_CACHE)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def render(payload: dict[str, Any], *, as_json: bool, status: int = 200, moment: datetime | None = None) -> Response:
+    """A data-service response: ``time`` added, JSON or XML."""
+    if moment is not None:
+        payload = {**payload, "time": format_time(moment)}
+    if as_json:
+        return json_response(payload, status)
+    from simulator.xmlcodec import to_xml
+
+    response = Response(to_xml(payload), status=status, content_type=XML)
+    response.headers.update(NO_CACHE)
+    return response
+
+
+def fault_payload(fault: QBOFault, moment: datetime) -> dict[str, Any]:
+    """The JSON body a fault is sent as (service and gateway envelopes)."""
+    if fault.envelope == "gateway":
+        error = {"message": fault.message, "detail": fault.detail or None, "code": fault.code, "element": None}
+        return {"warnings": None, "intuitObject": None, "fault": {"error": [error], "type": fault.type},
+                "report": None, "queryResponse": None, "batchItemResponse": [], "attachableResponse": [],
+                "syncErrorResponse": None, "requestId": None, "time": int(moment.timestamp() * 1000),
+                "status": None, "cdcresponse": []}
+    if fault.envelope == "oauth":
+        payload: dict[str, Any] = {"error": fault.code}
+        if fault.detail:
+            payload["error_description"] = fault.detail
+        return payload
+    return {"Fault": fault.fragment(), "time": format_time(moment)}
+
+
+def render_fault(fault: QBOFault, *, as_json: bool, moment: datetime) -> Response:
+    headers = dict(fault.headers)
+    if fault.envelope == "outage":
+        return _outage(fault, headers)
+    if fault.envelope == "oauth":
+        headers.update({"Cache-Control": "no-cache, no-store", "Pragma": "no-cache"})
+        response = Response(json.dumps(fault_payload(fault, moment), separators=(",", ":")),
+                            status=fault.status, content_type="application/json")
+        response.headers.update(headers)
+        return response
+    if fault.envelope == "gateway" or as_json:
+        return json_response(fault_payload(fault, moment), fault.status, headers)
+    response = render(fault_payload(fault, moment), as_json=False, status=fault.status)
+    response.headers.update(headers)
+    return response
+
+
+def _outage(fault: QBOFault, headers: dict[str, str]) -> Response:
+    title = fault.message
+    page = (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n"
+            "</body>\r\n</html>\r\n")
+    response = Response(page, status=fault.status, content_type="text/html")
+    response.headers.update(headers)
+    return response

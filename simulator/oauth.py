@@ -36,10 +36,7 @@ import hmac
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from simulator.clock import SimClock
 from simulator.faults import (
@@ -59,121 +56,34 @@ from simulator.oauth_jwt import (
     new_token_id,
     token_hash,
 )
+from simulator.oauth_model import (
+    ACCESS_KEPT,
+    ACCESS_LIFETIME,
+    ACCOUNTING,
+    CODE_LIFETIME,
+    DEFAULT_SCOPES,
+    HARD_YEARS,
+    ISSUER,
+    MALFORMED,
+    REFRESH_IDLE,
+    ROTATION_WINDOW,
+    SCOPES,
+    AccessToken,
+    AuthCode,
+    AuthorizeError,
+    Client,
+    ConsentError,
+    Grant,
+    error_redirect,
+    iso,
+    plus_years,
+    with_query,
+)
 
 __all__ = [
-    "ACCOUNTING", "DEFAULT_SCOPES", "ISSUER", "SCOPES", "AuthorizeError", "ConsentError", "Grant",
+    "ACCOUNTING", "DEFAULT_SCOPES", "ISSUER", "MALFORMED", "SCOPES", "AuthorizeError", "ConsentError", "Grant",
     "OAuthServer", "error_redirect",
 ]
-
-ACCOUNTING = "com.intuit.quickbooks.accounting"
-SCOPES = frozenset({ACCOUNTING, "com.intuit.quickbooks.payment", "openid", "profile", "email", "phone", "address"})
-DEFAULT_SCOPES = (ACCOUNTING, "openid", "profile", "email")
-#: kept as Intuit's value (not this server's URL): clients such as oauth-jsclient hard-code it
-ISSUER = "https://oauth.platform.intuit.com/op/v1"
-
-CODE_LIFETIME = 5 * 60
-ACCESS_LIFETIME = 3600
-ROTATION_WINDOW = 24 * 3600
-REFRESH_IDLE = 100 * 24 * 3600
-HARD_YEARS = 5
-#: access tokens remembered per grant (older ones answer "Token invalid" instead of "Token expired")
-ACCESS_KEPT = 100
-MALFORMED = "Malformed bearer token: too short or too long"
-
-
-class ConsentError(ValueError):
-    """Unknown client or unregistered redirect: shown on the consent page, never redirected."""
-
-
-class AuthorizeError(Exception):
-    """An authorization error the client learns by redirect (``error=...&state=...``)."""
-
-    def __init__(self, error: str, description: str, redirect_uri: str, state: str | None) -> None:
-        super().__init__(f"{error}: {description}")
-        self.error, self.description, self.redirect_uri, self.state = error, description, redirect_uri, state
-
-    @property
-    def redirect_url(self) -> str:
-        return error_redirect(self.redirect_uri, self.error, self.state, self.description)
-
-
-def error_redirect(redirect_uri: str, error: str, state: str | None, description: str | None = None) -> str:
-    """RFC 6749 §4.1.2.1 error redirect, keeping any query the registered URI already has."""
-    params = {"error": error}
-    if description:
-        params["error_description"] = description
-    if state is not None:
-        params["state"] = state
-    return _with_query(redirect_uri, params)
-
-
-def _with_query(url: str, params: Mapping[str, str]) -> str:
-    parts = urlsplit(url)
-    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
-    return urlunsplit(parts._replace(query=query))
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
-
-
-def _plus_years(epoch: float, years: int) -> float:
-    moment = datetime.fromtimestamp(epoch, timezone.utc)
-    try:
-        return moment.replace(year=moment.year + years).timestamp()
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year + years, day=28).timestamp()
-
-
-@dataclass
-class Client:
-    client_id: str
-    client_secret: str = field(repr=False)
-    redirect_uris: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Code:
-    client_id: str
-    redirect_uri: str
-    scopes: tuple[str, ...]
-    realm_id: str
-    expires_at: float
-    used: bool = False
-    grant_id: str | None = None
-
-
-@dataclass
-class _Access:
-    token_id: str
-    fingerprint: str
-    issued_at: float
-    expires_at: float
-
-
-@dataclass
-class Grant:
-    """One connection of a client to a company. Read-only for callers of :meth:`OAuthServer.check_bearer`."""
-
-    grant_id: str
-    client_id: str
-    realm_id: str
-    scopes: tuple[str, ...]
-    authorized_at: float
-    hard_expires_at: float
-    refresh_hash: str = field(default="", repr=False)
-    refresh_fingerprint: str = ""
-    refresh_issued_at: float = 0.0
-    refresh_expires_at: float = 0.0
-    revoked_at: float | None = None
-    access: dict[str, _Access] = field(default_factory=dict, repr=False)
-
-    def state(self, now: float) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if now >= min(self.refresh_expires_at, self.hard_expires_at):
-            return "expired"
-        return "active"
 
 
 class OAuthServer:
@@ -199,7 +109,7 @@ class OAuthServer:
     def reset(self) -> None:
         """Forget codes, grants and user profiles; registered clients (app keys) stay."""
         with self._lock:
-            self._codes: dict[str, _Code] = {}
+            self._codes: dict[str, AuthCode] = {}
             self._grants: dict[str, Grant] = {}
             self._by_refresh: dict[str, str] = {}
             self._by_access: dict[str, str] = {}
@@ -245,7 +155,7 @@ class OAuthServer:
             now = self.clock.epoch()
             self._codes = {h: c for h, c in self._codes.items() if c.expires_at + 2 * CODE_LIFETIME > now}
             code = new_auth_code(now)
-            self._codes[token_hash(code)] = _Code(client_id, redirect_uri, scopes, realm_id, now + CODE_LIFETIME)
+            self._codes[token_hash(code)] = AuthCode(client_id, redirect_uri, scopes, realm_id, now + CODE_LIFETIME)
             return code
 
     def approved_redirect(self, redirect_uri: str, code: str, state: str | None, realm_id: str) -> str:
@@ -253,7 +163,7 @@ class OAuthServer:
         if state is not None:
             params["state"] = state
         params["realmId"] = realm_id
-        return _with_query(redirect_uri, params)
+        return with_query(redirect_uri, params)
 
     # --- token endpoint --------------------------------------------------------------------------
     def token(self, params: Mapping[str, str], client_id: str | None, client_secret: str | None,
@@ -400,14 +310,14 @@ class OAuthServer:
                 rows.append({
                     "grant_id": grant.grant_id, "client_id": grant.client_id, "realm_id": grant.realm_id,
                     "scopes": list(grant.scopes), "state": grant.state(now),
-                    "authorized_at": _iso(grant.authorized_at), "hard_expires_at": _iso(grant.hard_expires_at),
-                    "revoked_at": _iso(grant.revoked_at) if grant.revoked_at is not None else None,
+                    "authorized_at": iso(grant.authorized_at), "hard_expires_at": iso(grant.hard_expires_at),
+                    "revoked_at": iso(grant.revoked_at) if grant.revoked_at is not None else None,
                     "refresh_token": {"fingerprint": "…" + grant.refresh_fingerprint,
-                                      "issued_at": _iso(grant.refresh_issued_at),
-                                      "expires_at": _iso(min(grant.refresh_expires_at, grant.hard_expires_at))},
+                                      "issued_at": iso(grant.refresh_issued_at),
+                                      "expires_at": iso(min(grant.refresh_expires_at, grant.hard_expires_at))},
                     "access_token": None if latest is None else {
                         "id": latest.token_id, "fingerprint": "…" + latest.fingerprint,
-                        "issued_at": _iso(latest.issued_at), "expires_at": _iso(latest.expires_at),
+                        "issued_at": iso(latest.issued_at), "expires_at": iso(latest.expires_at),
                         "expired": now >= latest.expires_at},
                 })
             return rows
@@ -424,7 +334,7 @@ class OAuthServer:
         return [g for g in self._grants.values() if realm_id is None or g.realm_id == realm_id]
 
     def _new_grant(self, client_id: str, realm_id: str, scopes: tuple[str, ...], now: float) -> Grant:
-        grant = Grant(uuid.uuid4().hex, client_id, realm_id, scopes, now, _plus_years(now, HARD_YEARS))
+        grant = Grant(uuid.uuid4().hex, client_id, realm_id, scopes, now, plus_years(now, HARD_YEARS))
         self._grants[grant.grant_id] = grant
         return grant
 
@@ -437,7 +347,7 @@ class OAuthServer:
             grant.refresh_issued_at, grant.refresh_expires_at = now, now + REFRESH_IDLE
             self._by_refresh[grant.refresh_hash] = grant.grant_id
         access_token = new_access_token()
-        access = _Access(new_token_id(now), access_token[-4:], now, min(now + ACCESS_LIFETIME, grant.hard_expires_at))
+        access = AccessToken(new_token_id(now), access_token[-4:], now, min(now + ACCESS_LIFETIME, grant.hard_expires_at))
         digest = token_hash(access_token)
         grant.access[digest] = access
         self._by_access[digest] = grant.grant_id

@@ -255,6 +255,15 @@ class OAuthServer:
     def jwks(self) -> dict[str, Any]:
         return self.signer.jwks()
 
+    def realm_of(self, token: str | None) -> str | None:
+        """The realm a refresh or access token belongs to (for fault-plan matching), if any."""
+        if not token:
+            return None
+        with self._lock:
+            digest = token_hash(token)
+            grant = self._grants.get(self._by_refresh.get(digest) or self._by_access.get(digest) or "")
+            return grant.realm_id if grant else None
+
     # --- control / test helpers ------------------------------------------------------------------
     def connect(self, realm_id: str, client_id: str | None = None,
                 scopes: Iterable[str] = DEFAULT_SCOPES) -> dict[str, Any]:

@@ -79,6 +79,7 @@ class SalesForm(EntityType):
         else:
             fields = given
         record = self._build(company, fields, op, current=current)
+        bump(record, op)
         company.save(self.name, record, op, operation="Update")
         return record
 

@@ -14,13 +14,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
+
+from simulator.faultplan import RequestFacts
 
 from simulator.oauth import ISSUER, AuthorizeError, ConsentError, OAuthServer, error_redirect
+from simulator.views import injection
 from simulator.wire import json_response
 
 __all__ = ["oauth_blueprint", "discovery_document"]
 
+OPERATIONS = {"/oauth2/v1/tokens/bearer": "token", "/v2/oauth2/tokens/revoke": "revoke",
+              "/v1/openid_connect/userinfo": "userinfo"}
 TOKEN_HEADERS = {"Cache-Control": "no-cache, no-store", "Pragma": "no-cache"}
 HARD_EXPIRY_HEADER = "x-include-refresh-token-hard-expires-in"
 
@@ -114,6 +119,19 @@ def oauth_blueprint() -> Blueprint:
 
     def discovery() -> Response:
         return json_response(discovery_document(request.host_url))
+
+    @bp.before_request
+    def _fault_plan() -> Response | None:
+        """Token, revoke and userinfo calls can be failed on demand like the accounting API."""
+        operation = OPERATIONS.get(request.path)
+        if operation is None:
+            return None
+        server = _server()
+        bearer = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        realm_id = server.realm_of(request.form.get("refresh_token") or request.form.get("token") or bearer)
+        g.realm_id, g.operation = realm_id, operation
+        return injection.before(_backends().faultplan, RequestFacts(
+            method=request.method, path=request.path, realm_id=realm_id, operation=operation))
 
     for name in ("openid_configuration", "openid_sandbox_configuration"):
         for suffix in ("", "/"):

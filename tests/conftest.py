@@ -1,0 +1,69 @@
+"""Shared fixtures: a raw QBO HTTP client on the live simulator (the real-client tests use real libraries)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from simulator.testing import SimulatorHandle
+
+
+class QBOApi:
+    """Just enough HTTP to talk to one company as a client would: JSON, bearer token, minorversion."""
+
+    def __init__(self, sim: SimulatorHandle, realm_id: str) -> None:
+        self.sim = sim
+        self.realm_id = realm_id
+        self.base = f"{sim.api_base}/company/{realm_id}"
+        self.session = requests.Session()
+        self.session.headers.update({"Accept": "application/json"})
+        self.authorize()
+
+    def authorize(self) -> None:
+        tokens = self.sim.connect(self.realm_id)
+        self.session.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+
+    def post(self, path: str, body: Any = None, **params: Any) -> requests.Response:
+        params.setdefault("minorversion", 75)
+        return self.session.post(f"{self.base}/{path}", json=body, params=params, timeout=10)
+
+    def get(self, path: str, **params: Any) -> requests.Response:
+        params.setdefault("minorversion", 75)
+        return self.session.get(f"{self.base}/{path}", params=params, timeout=10)
+
+    def query(self, text: str) -> dict[str, Any]:
+        response = self.get("query", query=text)
+        assert response.status_code == 200, response.text
+        return response.json()["QueryResponse"]
+
+    def invoice_body(self, doc_number: str | None = None, *, amount: float = 100.0, tax_code: str = "5",
+                     customer: str = "1", **extra: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "CustomerRef": {"value": customer},
+            "Line": [{"DetailType": "SalesItemLineDetail", "Amount": amount, "Description": "Plumbing",
+                      "SalesItemLineDetail": {"ItemRef": {"value": "1"}, "TaxCodeRef": {"value": tax_code}}}],
+            **extra,
+        }
+        if doc_number:
+            body["DocNumber"] = doc_number
+        return body
+
+
+@pytest.fixture
+def api(qbo_sim: SimulatorHandle, qbo_company: str) -> Iterator[QBOApi]:
+    yield QBOApi(qbo_sim, qbo_company)
+
+
+def fault_of(response: requests.Response) -> dict[str, Any]:
+    """The single error of a service-envelope fault, after checking the envelope's shape."""
+    body = response.json()
+    assert set(body) == {"Fault", "time"}, body
+    assert set(body["Fault"]) == {"Error", "type"}
+    assert len(body["Fault"]["Error"]) == 1
+    error = body["Fault"]["Error"][0]
+    assert set(error) == {"Message", "Detail", "code", "element"}
+    assert response.headers["intuit_tid"].startswith("1-")
+    return {**error, "type": body["Fault"]["type"]}

@@ -100,11 +100,22 @@ def _journal(response: Response) -> None:
         fault_code=fault.code if fault else None, fault_message=fault.message if fault else None,
         fault_detail=fault.detail if fault else None, fault_rule=g.get("fault_rule"),
         replayed=g.get("replayed", False),
-        request_body=redact_text(request.get_data(as_text=True, cache=True), request.content_type or ""),
+        request_body=redact_text(_request_text(), request.content_type or ""),
         response_body=redact_text(body, response.content_type or ""),
         response_type=response.content_type or "",
         extra={"dropped": True} if dropped else {},
     )
+
+
+def _request_text() -> str:
+    """The request body for the journal; an oversized or unreadable one is described, not read."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        return f"[{request.content_length} bytes: over the {limit}-byte limit, not recorded]"
+    try:
+        return request.get_data(as_text=True, cache=True)
+    except HTTPException as exc:
+        return f"[body not readable: {exc.name}]"
 
 
 def _moment() -> Any:

@@ -24,7 +24,8 @@ class LiveServer:
         self.app = app
         logging.getLogger("waitress").setLevel(logging.ERROR)  # dropped-connection rules are expected
         self._server = create_server(app, host=host, port=port, threads=threads, ident="qbo-sim",
-                                     channel_timeout=300, clear_untrusted_proxy_headers=True)
+                                     channel_timeout=300, clear_untrusted_proxy_headers=True,
+                                     asyncore_loop_timeout=0.25)
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]
         self._thread = threading.Thread(target=self._server.run, name=f"qbo-sim:{self.port}", daemon=True)
@@ -40,8 +41,11 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
+        """Close the listener and every open connection (keep-alive clients too), then the workers."""
         injection.SHUTDOWN.set()
-        self._server.close()
+        for channel in list(self._server._map.values()):  # type: ignore[union-attr]
+            channel.close()
+        self._server.task_dispatcher.shutdown(timeout=2)  # type: ignore[union-attr]
         self.app.extensions["qbo_simulator"].webhooks.close()
         self._thread.join(timeout=5)
 

@@ -64,7 +64,6 @@ def dropped() -> Response:
     g.dropped = True
     response = Response(b"", status=200, content_type="application/json;charset=UTF-8", direct_passthrough=True)
     response.headers["Content-Length"] = "1048576"
-    response.headers["Connection"] = "close"
     return response
 
 

@@ -43,7 +43,8 @@ class Backends:
         self.journal = Journal(int(self.config.get("JOURNAL_SIZE", 10_000)))
         self.faultplan = FaultPlan()
         self.oauth = OAuthServer(self.clock)
-        self.webhooks = Webhooks(self.clock, verifier_token=self.config.get("WEBHOOK_VERIFIER_TOKEN"))
+        self.webhooks = Webhooks(self.clock, verifier_token=self.config.get("WEBHOOK_VERIFIER_TOKEN"),
+                                 retry_scale=float(self.config.get("WEBHOOK_RETRY_SCALE", 1.0)))
         self.companies: dict[str, Company] = {}
         self._initial: dict[str, dict[str, Any]] = {}
         self._snapshots: dict[str, tuple[str, dict[str, Any]]] = {}

@@ -43,10 +43,17 @@ from quickbooks.exceptions import (
     ValidationException,
 )
 from quickbooks.objects.base import LinkedTxn, Ref
+from quickbooks.objects.company_info import CompanyInfo
 from quickbooks.objects.customer import Customer
 from quickbooks.objects.detailline import SalesItemLine, SalesItemLineDetail
 from quickbooks.objects.invoice import Invoice
+from quickbooks.objects.item import Item
 from quickbooks.objects.payment import Payment, PaymentLine
+from quickbooks.objects.preferences import Preferences
+from quickbooks.objects.taxagency import TaxAgency
+from quickbooks.objects.taxcode import TaxCode
+from quickbooks.objects.taxrate import TaxRate
+from quickbooks.objects.taxservice import TaxRateDetails, TaxService
 
 from simulator.backends import DEFAULT_CLIENT
 from simulator.testing import SimulatorHandle
@@ -235,6 +242,38 @@ def test_user_info_through_intuitlib(auth_client: AuthClient) -> None:
 
 
 # == the happy path of invoice sync ======================================================================
+
+def test_reference_data_a_sync_client_looks_up(qb: QuickBooks, qbo_company: str) -> None:
+    company = CompanyInfo.get(qbo_company, qb=qb)
+    assert company.Country == "AU"
+    prefs = Preferences.get(qb=qb)
+    assert prefs.SalesFormsPrefs.CustomTxnNumbers is True
+    items = Item.all(qb=qb)  # "SELECT *, Sku FROM Item MAXRESULTS 100": the extra column is accepted
+    assert {"Services", "Hours"} <= {i.Name for i in items}
+    assert [i.Id for i in Item.filter(Name="Services", qb=qb)] == [SERVICES_ITEM]
+    active_codes = {c.Name: c.Id for c in TaxCode.all(qb=qb)}
+    assert active_codes["GST"] == GST and active_codes["FRE"] == GST_FREE
+    assert "EXP" not in active_codes  # name lists hide inactive rows unless asked
+    every_code = {c.Name: c for c in TaxCode.where("Active IN (true, false)", qb=qb)}
+    assert every_code["EXP"].Id == EXPORT_INACTIVE and every_code["EXP"].Active is False
+    gst = TaxCode.get(GST, qb=qb)
+    rate = TaxRate.get(gst.SalesTaxRateList.TaxRateDetail[0].TaxRateRef.value, qb=qb)
+    assert rate.RateValue == 10
+
+
+def test_tax_service_creates_a_code_usable_on_lines(qb: QuickBooks, customer: Customer) -> None:
+    agency = TaxAgency.all(qb=qb)[0]
+    service = TaxService()
+    service.TaxCode = f"GST 15 {uuid.uuid4().hex[:4]}"
+    detail = TaxRateDetails()
+    detail.TaxRateName, detail.RateValue, detail.TaxAgencyId = f"{service.TaxCode} (sales)", 15, agency.Id
+    service.TaxRateDetails = [detail]
+    created = service.save(qb=qb)
+    assert created.TaxCode == service.TaxCode and created.TaxCodeId
+    assert created.TaxRateDetails[0].TaxRateId and float(created.TaxRateDetails[0].RateValue) == 15
+    saved = new_invoice(customer, doc_number(), [sales_line(100, str(created.TaxCodeId))]).save(qb=qb)
+    assert saved.TotalAmt == 115.0
+
 
 def test_create_customer(qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle, qbo_company: str) -> None:
     assert customer.Id and customer.SyncToken == "0"

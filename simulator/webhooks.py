@@ -112,6 +112,9 @@ class Webhooks:
         with self._cond:
             self._stopped = True
             self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=DELIVERY_TIMEOUT + 1)
+        self._session.close()
 
     # -- producing --------------------------------------------------------------------------------
     def notify(self, change: Change) -> None:

@@ -78,6 +78,7 @@ def test_entity_changes_are_posted_signed_and_retried() -> None:
             time.sleep(0.02)
         assert [a.get("status") for a in delivery["attempts"]] == [500, 500, 200]
     receiver.server.shutdown()
+    receiver.server.server_close()
 
 
 def test_a_tampered_payload_fails_verification() -> None:

@@ -28,7 +28,8 @@ class LiveServer:
                                      asyncore_loop_timeout=0.25)
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]
-        self._thread = threading.Thread(target=self._server.run, name=f"qbo-sim:{self.port}", daemon=True)
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name=f"qbo-sim:{self.port}", daemon=True)
 
     @property
     def url(self) -> str:
@@ -37,11 +38,22 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         injection.SHUTDOWN.clear()
+        self._stopping = False
         self._thread.start()
         return self
 
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except OSError:
+            # stop() closes the sockets from another thread, so the loop's select() may see a
+            # closed descriptor (EBADF) on its way out; that is the loop ending, not a failure
+            if not self._stopping:
+                raise
+
     def stop(self) -> None:
         """Close the listener and every open connection (keep-alive clients too), then the workers."""
+        self._stopping = True
         injection.SHUTDOWN.set()
         for channel in list(self._server._map.values()):  # type: ignore[union-attr]
             channel.close()

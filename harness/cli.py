@@ -1,0 +1,88 @@
+"""``qbo-sim gate``, ``qbo-sim gate-merge`` and ``qbo-sim steps`` (registered into :mod:`simulator.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    gate = commands.add_parser("gate", help="run every feature against a fresh simulator; fail unless every "
+                                            "article case has a passing scenario")
+    gate.add_argument("--reports", type=Path, default=Path("reports"),
+                      help="folder for junit.xml, cucumber.json, report.html, coverage.json/.md (default ./reports)")
+    gate.add_argument("--tags", help="run scenarios matching a tag expression, e.g. "
+                                     "'@article:duplicate-document-number and not @wip'")
+    gate.add_argument("-n", "--workers", default=None, metavar="N|auto",
+                      help="run scenarios in parallel with pytest-xdist (e.g. auto)")
+    gate.add_argument("--shard", metavar="I/N", help="run shard I of N (combine with `qbo-sim gate-merge`)")
+    gate.add_argument("--quiet", action="store_true", help="no progress bar")
+    gate.set_defaults(run=_gate)
+
+    merge = commands.add_parser("gate-merge", help="merge the results of sharded gate runs into one verdict")
+    merge.add_argument("folders", nargs="+", type=Path, help="report folders of the shards")
+    merge.add_argument("--reports", type=Path, default=Path("reports"), help="folder for the merged reports")
+    merge.set_defaults(run=_merge)
+
+    steps = commands.add_parser("steps", help="print the step catalogue for writing .feature files")
+    steps.add_argument("--markdown", type=Path, help="also write it as Markdown here")
+    steps.add_argument("--html", type=Path, help="also write it as HTML here")
+    steps.add_argument("--search", help="only steps whose text contains this")
+    steps.set_defaults(run=_steps)
+
+
+def _gate(args: argparse.Namespace) -> int:
+    from harness.collector import parse_shard
+    from harness.gate import GateOptions, render_table, run_gate
+
+    if args.shard:
+        try:
+            parse_shard(args.shard)
+        except Exception as exc:  # pytest.UsageError
+            print(f"qbo-sim gate: {exc}", file=sys.stderr)
+            return 2
+    outcome = run_gate(GateOptions(reports=args.reports, tags=args.tags, workers=args.workers, shard=args.shard,
+                                   quiet=args.quiet))
+    if not outcome.results:
+        print("qbo-sim gate: no scenario ran. pytest said:\n" + outcome.output[-4000:], file=sys.stderr)
+        return 2 if outcome.pytest_exit in (2, 3, 4) else 1
+    failed = [r for r in outcome.results if r.outcome == "failed"]
+    for result in failed:
+        print(f"FAILED  {result.feature_file} — {result.name}\n        {(result.error or '').splitlines()[0][:300]}")
+    print(render_table(outcome.results, partial=bool(args.tags or args.shard)))
+    counts = {k: sum(r.outcome == k for r in outcome.results) for k in ("passed", "failed", "skipped")}
+    print(f"\n{len(outcome.results)} scenarios: {counts['passed']} passed, {counts['failed']} failed, "
+          f"{counts['skipped']} skipped. Reports: {', '.join(str(p) for p in outcome.reports.values())}")
+    print("GATE PASSED" if outcome.passed else "GATE FAILED")
+    return outcome.exit_code
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from harness.gate import merge, render_table
+
+    try:
+        outcome = merge(args.folders, args.reports)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"qbo-sim gate-merge: {exc}", file=sys.stderr)
+        return 2
+    print(render_table(outcome.results))
+    print("GATE PASSED" if outcome.passed else "GATE FAILED")
+    return outcome.exit_code
+
+
+def _steps(args: argparse.Namespace) -> int:
+    from harness.catalogue import catalogue, render_html, render_markdown, render_text
+
+    entries = catalogue()
+    if args.search:
+        entries = [e for e in entries if args.search.lower() in e.pattern.lower()]
+    print(render_text(entries))
+    if args.markdown:
+        args.markdown.write_text(render_markdown(entries), encoding="utf-8")
+    if args.html:
+        args.html.write_text(render_html(entries), encoding="utf-8")
+    return 0

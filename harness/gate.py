@@ -1,0 +1,152 @@
+"""``qbo-sim gate``: run the feature suite against a fresh simulator and decide whether a release ships.
+
+The suite runs in a child pytest process (``tests/bdd``, with :mod:`harness.collector`), so the gate
+sees exactly what ``pytest`` sees and a crash in a scenario cannot take the gate down with it. While it
+runs, a progress bar follows the results file; afterwards the gate writes the reports, prints the article
+coverage table and exits non-zero if any article case lacks a passing scenario or any scenario failed.
+Shards (``--shard i/n``) each write their results; ``qbo-sim gate-merge`` combines them into one verdict.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.articles import TAG_PREFIX, marker_name
+from harness.reports import write_all
+from harness.results import ScenarioResult, coverage, gate_passed, load_results
+
+__all__ = ["GateOptions", "GateOutcome", "run_gate", "merge", "tag_expression", "ROOT", "FEATURE_SUITE"]
+
+ROOT = Path(__file__).resolve().parents[1]
+FEATURE_SUITE = ROOT / "tests" / "bdd"
+RESULTS = "results.jsonl"
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    reports: Path = Path("reports")
+    tags: str | None = None
+    workers: str | None = None
+    shard: str | None = None
+    suite: Path = FEATURE_SUITE
+    quiet: bool = False
+
+
+@dataclass
+class GateOutcome:
+    results: list[ScenarioResult]
+    passed: bool
+    exit_code: int
+    reports: dict[str, Path]
+    pytest_exit: int
+    output: str
+
+
+def tag_expression(tags: str) -> str:
+    """``@article:duplicate-document-number and not @wip`` → a pytest ``-m`` expression."""
+    words = []
+    for word in tags.replace("(", " ( ").replace(")", " ) ").split():
+        bare = word.lstrip("@")
+        if bare.startswith(TAG_PREFIX):
+            words.append(marker_name(bare[len(TAG_PREFIX):]))
+        elif word.startswith("@"):
+            words.append(bare.replace("-", "_"))
+        else:
+            words.append(word)
+    return " ".join(words)
+
+
+def _command(options: GateOptions, results: Path) -> list[str]:
+    command = [sys.executable, "-m", "pytest", str(options.suite), "-p", "harness.collector",
+               "--qbo-results", str(results), "-p", "no:cacheprovider", "-q", "--no-header", "-o", "addopts="]
+    command += ["--strict-markers"]
+    if options.tags:
+        command += ["-m", tag_expression(options.tags)]
+    if options.workers and options.workers not in ("0", "1"):
+        command += ["-n", options.workers]
+    if options.shard:
+        command += ["--qbo-shard", options.shard]
+    return command
+
+
+def run_gate(options: GateOptions) -> GateOutcome:
+    options.reports.mkdir(parents=True, exist_ok=True)
+    results_path = options.reports / RESULTS
+    command = _command(options, results_path)
+    log_path = options.reports / "pytest-output.txt"
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        _follow(process, results_path, quiet=options.quiet)
+    output = log_path.read_text(encoding="utf-8")
+    results = load_results(results_path) if results_path.exists() else []
+    partial = bool(options.tags or options.shard)
+    reports = write_all(results, options.reports, require_full_coverage=not partial)
+    if partial:
+        passed = bool(results) and not any(r.outcome == "failed" for r in results)
+    else:
+        passed = gate_passed(results)
+    # pytest exit 2-4: interrupted, internal error, usage error; 5: nothing collected
+    if process.returncode in (2, 3, 4) or (process.returncode == 5 and not results):
+        passed = False
+    return GateOutcome(results=results, passed=passed, exit_code=0 if passed else 1, reports=reports,
+                       pytest_exit=process.returncode, output=output)
+
+
+def _follow(process: subprocess.Popen[bytes], results: Path, *, quiet: bool) -> None:
+    """Show a progress line per finished scenario while pytest runs."""
+    try:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    except ImportError:  # rich is a dependency; degrade to a plain wait if an install lacks it
+        process.wait()
+        return
+    if quiet:
+        process.wait()
+        return
+    with Progress(TextColumn("[bold]gate[/]"), BarColumn(), TextColumn("{task.completed} scenarios"),
+                  TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), transient=True) as progress:
+        task = progress.add_task("scenarios", total=None, failed=0)
+        while process.poll() is None:
+            progress.update(task, **_progress(results))
+            time.sleep(0.1)
+        progress.update(task, **_progress(results))
+
+
+def _progress(results: Path) -> dict[str, int]:
+    try:
+        lines = results.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {"completed": 0, "failed": 0}
+    return {"completed": len(lines), "failed": sum('"outcome": "failed"' in line for line in lines)}
+
+
+def merge(folders: list[Path], reports: Path) -> GateOutcome:
+    """Combine shard results into one coverage table and verdict (full coverage required)."""
+    paths = [folder / RESULTS for folder in folders]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no gate results in: {', '.join(missing)}")
+    results = load_results(*paths)
+    written = write_all(results, reports)
+    passed = gate_passed(results)
+    return GateOutcome(results=results, passed=passed, exit_code=0 if passed else 1, reports=written,
+                       pytest_exit=0, output="")
+
+
+def render_table(results: list[ScenarioResult], *, partial: bool = False) -> str:
+    """The coverage table as text for the terminal."""
+    rows = [("article case", "card title", "scenarios", "result")]
+    for row in coverage(results):
+        status = row.status if not (partial and row.status == "missing") else "not selected"
+        count = f"{len(row.passed)} passed" + (f", {len(row.failed)} failed" if row.failed else "")
+        rows.append((row.case.id, row.case.card_title or "(no card)", count if row.passed or row.failed else "—",
+                     status.upper() if status in ("failed", "missing") else status))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

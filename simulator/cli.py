@@ -36,8 +36,10 @@ def _extra_commands() -> list[Any]:
     for module_name in ("harness.cli", "benchmarks.cli"):  # optional parts: absent in a minimal install
         try:
             module = __import__(module_name, fromlist=["register"])
-        except ImportError:
-            continue
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module_name.startswith(exc.name):
+                continue  # that part is not installed
+            raise
         found.append(module.register)
     return found
 

@@ -184,6 +184,15 @@ class FaultPlan:
         with self._lock:
             return list(self._rules)
 
+    def has_rules(self) -> bool:
+        """Whether any rule is set: lets the request path skip building :class:`RequestFacts` when none is.
+
+        Rules are only ever replaced or appended under the lock, so reading the list's length without it
+        is safe; a rule added while a request is already past this check does not apply to that request,
+        as it would not had the request arrived a moment earlier.
+        """
+        return bool(self._rules)
+
     def match(self, facts: RequestFacts, *, when: str) -> Match | None:
         """The first live rule for ``facts`` at phase ``when``; counts the hit atomically."""
         with self._lock:

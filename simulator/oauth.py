@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hmac
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -365,10 +366,13 @@ class OAuthServer:
             del grant.access[oldest]
         response: dict[str, Any] = {}
         if id_token and "openid" in grant.scopes:
+            # Clients check iat/exp against their own (real) clock, so these claims use wall time: a test
+            # that advanced the simulated clock must not make later id_tokens look "issued in the future".
+            wall = time.time()
             response["id_token"] = self.signer.sign({
                 "sub": self._user(grant.realm_id)["sub"], "aud": [grant.client_id], "realmid": grant.realm_id,
-                "auth_time": int(grant.authorized_at), "iss": ISSUER, "exp": int(now) + ACCESS_LIFETIME,
-                "iat": int(now)}, client.client_secret)
+                "auth_time": int(wall - (now - grant.authorized_at)), "iss": ISSUER,
+                "exp": int(wall) + ACCESS_LIFETIME, "iat": int(wall)}, client.client_secret)
         response["expires_in"] = int(access.expires_at - now)
         response["token_type"] = "bearer"
         response["x_refresh_token_expires_in"] = int(min(grant.refresh_expires_at, grant.hard_expires_at) - now)

@@ -102,9 +102,11 @@ class SimulatorHandle:
         return self.call("POST", f"/companies/{realm_id}/actions/renumber", body)
 
     def user_creates_invoice(self, realm_id: str, *, customer: str, lines: list[dict[str, Any]],
-                             doc_number: str | None = None, **fields: Any) -> dict[str, Any]:
+                             doc_number: str | None = None, entity: str = "Invoice", **fields: Any) -> dict[str, Any]:
+        """Key a document (an Invoice or a CreditMemo) into QuickBooks by hand."""
         return self.call("POST", f"/companies/{realm_id}/actions/invoices",
-                         {"customer": customer, "lines": lines, "doc_number": doc_number, "fields": fields})
+                         {"customer": customer, "lines": lines, "doc_number": doc_number, "entity": entity,
+                          "fields": fields})
 
     def create_tax_code(self, realm_id: str, name: str, rate: float | str, rate_name: str | None = None) -> dict:
         return self.call("POST", f"/companies/{realm_id}/actions/tax-codes",

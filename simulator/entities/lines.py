@@ -138,6 +138,10 @@ def _sales_line(company: Company, raw: dict[str, Any], calc: str) -> SalesLine:
     price = decimal(detail.get("UnitPrice"), "Line.SalesItemLineDetail.UnitPrice")
     amount = decimal(raw.get("Amount"), "Line.Amount")
     inclusive_amt = decimal(detail.get("TaxInclusiveAmt"), "Line.SalesItemLineDetail.TaxInclusiveAmt")
+    if inclusive_amt == 0 and amount:
+        # python-quickbooks serialises TaxInclusiveAmt 0 on every line, like Qty 0/UnitPrice 0: with a
+        # non-zero Amount it is a client default, not a gross of zero [INF]
+        inclusive_amt = None
     gross_given = calc == "TaxInclusive" and inclusive_amt is not None
     if amount is None and not gross_given:
         if qty is not None and price is not None:

@@ -68,6 +68,7 @@ class NameList(EntityType):
             "MetaData": dict(current["MetaData"]) if current else new_meta(op),
         }
         name = self.unique_name(company, fields, current)
+        fields = {**fields, self.name_key: name}  # the name as text, as QBO coerces a JSON number
         record[self.name_key] = name
         record.update(self.fields(company, fields, current))
         active = fields.get("Active", True)

@@ -52,12 +52,15 @@ def accounting_blueprint() -> Blueprint:
             raise UnexpectedInternal()
         g.company = found
         g.as_json = wire.wants_json(request)
+        if not sim.faultplan.has_rules():  # the usual case: no need to build the facts
+            return None
         return injection.before(sim.faultplan, facts())
 
     @bp.after_request
     def _after_commit(response: Response) -> Response:
-        if 200 <= response.status_code < 300 and not getattr(g, "replayed", False):
-            return injection.after(backends().faultplan, facts(), response)
+        plan = backends().faultplan
+        if 200 <= response.status_code < 300 and not getattr(g, "replayed", False) and plan.has_rules():
+            return injection.after(plan, facts(), response)
         return response
 
     bp.add_url_rule("/query", "query", query_view, methods=["GET", "POST"])
@@ -101,6 +104,14 @@ def classify(path: str, method: str, args: Any) -> tuple[str | None, str | None]
     if isinstance(body, dict) and body.get("Id") not in (None, ""):
         return entity, "update"
     return entity, "create"
+
+
+def _rules(segment: str) -> service.EntityType:
+    """Rules for a URL segment; the full URL (costly to rebuild) is only worked out for the fault."""
+    rules = service.ENTITY_TYPES.get(segment.lower())
+    if rules is None:
+        raise service.unsupported_route(segment, request.url)
+    return rules
 
 
 def _entity_name(segment: str) -> str:
@@ -171,7 +182,7 @@ def idempotent(work: Any) -> Response:
 
 # -- views ------------------------------------------------------------------------------------------
 def write_view(segment: str) -> Response:
-    rules = service.entity_type(segment, full_path=request.url)
+    rules = _rules(segment)
     if rules.name == "Preferences":
         return preferences_view()
     op = service.new_op(company(), request.args.get("include"))
@@ -182,7 +193,7 @@ def write_view(segment: str) -> Response:
 
 
 def read_view(segment: str, entity_id: str) -> Response:
-    rules = service.entity_type(segment, full_path=request.url)
+    rules = _rules(segment)
     return respond(service.read(company(), rules, entity_id))
 
 
@@ -224,7 +235,7 @@ def preferences_view() -> Response:
 
 
 def send_view(segment: str, entity_id: str) -> Response:
-    rules = service.entity_type(segment, full_path=request.url)
+    rules = _rules(segment)
     op = service.new_op(company())
     return idempotent(lambda: respond(service.send(company(), rules, entity_id, request.args.get("sendTo"), op)))
 
@@ -232,7 +243,7 @@ def send_view(segment: str, entity_id: str) -> Response:
 def pdf_view(segment: str, entity_id: str) -> Response:
     from simulator.pdf import render_invoice_pdf
 
-    rules = service.entity_type(segment, full_path=request.url)
+    rules = _rules(segment)
     if rules.name not in ("Invoice", "CreditMemo"):
         raise service.unsupported_route(f"{segment}/{entity_id}/pdf", request.url)
     record = service.read(company(), rules, entity_id)[rules.name]

@@ -17,7 +17,7 @@ from simulator import user_actions, wire
 from simulator.backends import Backends
 from simulator.company import Company
 from simulator.faultplan import RequestFacts, RuleError
-from simulator.faults import CATALOGUE
+from simulator.faults import CATALOGUE, QBOFault
 
 __all__ = ["control_blueprint", "ControlError"]
 
@@ -87,6 +87,12 @@ def control_blueprint() -> Blueprint:
     @bp.errorhandler(user_actions.ActionError)
     def _action_error(error: user_actions.ActionError) -> Response:
         return ok({"error": "Not Found", "detail": str(error.args[0])}, 404)
+
+    @bp.errorhandler(QBOFault)
+    def _rejected(fault: QBOFault) -> Response:
+        """A user action QuickBooks' own rules refuse (e.g. a line with an unknown item)."""
+        return ok({"error": "Rejected by QuickBooks rules", "detail": f"{fault.code} {fault.message}: {fault.detail}",
+                   "code": fault.code}, 400)
 
     @bp.errorhandler(RuleError)
     @bp.errorhandler(ValueError)

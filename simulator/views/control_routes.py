@@ -184,8 +184,8 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
         data = body()
         seconds = float(field(data, "seconds", (int, float), required=False, default=0))
         seconds += 86400 * float(field(data, "days", (int, float), required=False, default=0))
-        if seconds <= 0:
-            raise ControlError(400, "Bad Request", "give a positive 'seconds' and/or 'days'")
+        if not 0 < seconds <= 100 * 366 * 86400:  # also refuses NaN/inf, which would break the clock
+            raise ControlError(400, "Bad Request", "give positive 'seconds' and/or 'days' (up to 100 years)")
         sim().clock.advance(seconds)
         return ok({"now": sim().clock.now().isoformat(), "offset_seconds": sim().clock.offset})
 
@@ -257,7 +257,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
             raise ControlError(400, "Bad Request", "give 'name' (a bundled scenario), 'path' or 'scenario' (data)")
         try:
             loaded = load_scenario(sim(), source)
-        except ScenarioError as exc:
+        except (ScenarioError, OSError) as exc:  # OSError: a "name" no file system accepts (too long)
             raise ControlError(400, "Invalid Scenario", str(exc)) from None
         return ok(loaded, 201)
 
@@ -271,6 +271,8 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
     def subscribe(realm_id: str) -> Response:
         company(realm_id)
         data = body()
+        if not all(isinstance(e, str) for e in field(data, "entities", list, required=False, default=[])):
+            raise ControlError(400, "Bad Request", "field 'entities' must be a list of entity names")
         sub = sim().webhooks.subscribe(realm_id, field(data, "url"), entities=field(data, "entities", list,
                                                                                     required=False),
                                        format=field(data, "format", required=False, default="legacy"))

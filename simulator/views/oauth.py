@@ -163,7 +163,7 @@ def oauth_blueprint() -> Blueprint:
         client_id, client_secret = _client_credentials()
         body = request.get_json(silent=True)
         token_value = body.get("token") if isinstance(body, dict) else request.form.get("token")
-        _server().revoke(client_id, client_secret, token_value)
+        _server().revoke(client_id, client_secret, token_value if isinstance(token_value, str) else None)
         return Response(b"", status=200)
 
     @bp.get("/v1/openid_connect/userinfo")

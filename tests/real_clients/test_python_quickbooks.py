@@ -44,8 +44,9 @@ from quickbooks.exceptions import (
 )
 from quickbooks.objects.base import LinkedTxn, Ref
 from quickbooks.objects.company_info import CompanyInfo
+from quickbooks.objects.creditmemo import CreditMemo
 from quickbooks.objects.customer import Customer
-from quickbooks.objects.detailline import SalesItemLine, SalesItemLineDetail
+from quickbooks.objects.detailline import DiscountLine, DiscountLineDetail, SalesItemLine, SalesItemLineDetail
 from quickbooks.objects.invoice import Invoice
 from quickbooks.objects.item import Item
 from quickbooks.objects.payment import Payment, PaymentLine
@@ -78,7 +79,7 @@ DUPLICATE_DETAIL = ("Duplicate Document Number Error : You must specify a differ
 
 @pytest.fixture(autouse=True)
 def _plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
-    # requests-oauthlib refuses http:// URLs unless told otherwise; anyone pointing at a local fake must do this
+    # requests-oauthlib refuses http:// URLs unless told otherwise; anyone pointing at a local fake does this
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
 
@@ -215,7 +216,8 @@ def test_code_flow_connects_and_the_id_token_validates(auth_client: AuthClient, 
     assert auth_client.id_token
 
 
-def test_refresh_gives_working_tokens(qbo_sim: SimulatorHandle, auth_client: AuthClient, qbo_company: str) -> None:
+def test_refresh_gives_working_tokens(qbo_sim: SimulatorHandle, auth_client: AuthClient,
+                                      qbo_company: str) -> None:
     first_access = auth_client.access_token
     auth_client.refresh()
     assert auth_client.access_token and auth_client.access_token != first_access
@@ -275,13 +277,26 @@ def test_tax_service_creates_a_code_usable_on_lines(qb: QuickBooks, customer: Cu
     assert saved.TotalAmt == 115.0
 
 
-def test_create_customer(qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle, qbo_company: str) -> None:
+def test_create_customer(qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle,
+                         qbo_company: str) -> None:
     assert customer.Id and customer.SyncToken == "0"
     assert customer.Active is True
     found = Customer.filter(DisplayName=customer.DisplayName, qb=qb)  # quotes escaped as \' by the library
     assert [c.Id for c in found] == [customer.Id]
     stored = next(r for r in qbo_sim.records(qbo_company, "Customer") if r["Id"] == customer.Id)
     assert stored["DisplayName"] == customer.DisplayName
+
+
+def test_duplicate_customer_name_6240(qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle,
+                                      qbo_company: str) -> None:
+    before = qbo_sim.records(qbo_company, "Customer")
+    twin = Customer()
+    twin.DisplayName = customer.DisplayName
+    with pytest.raises(QuickbooksException) as caught:
+        twin.save(qb=qb)
+    assert_quickbooks_exception(caught.value, QuickbooksException, 6240, "Duplicate Name Exists Error")
+    assert "Another customer, vendor or employee is already using this" in caught.value.detail
+    assert qbo_sim.records(qbo_company, "Customer") == before
 
 
 def test_create_invoice_computes_what_qbo_computes(qb: QuickBooks, customer: Customer) -> None:
@@ -303,6 +318,44 @@ def test_create_invoice_computes_what_qbo_computes(qb: QuickBooks, customer: Cus
     assert saved.TxnDate and meta(saved, "CreateTime")
 
 
+def discount_line(*, percent: float | None = None, amount: float | None = None) -> DiscountLine:
+    line = DiscountLine()
+    line.DiscountLineDetail = DiscountLineDetail()
+    if percent is not None:
+        line.DiscountLineDetail.PercentBased = True
+        line.DiscountLineDetail.DiscountPercent = percent
+    line.Amount = amount if amount is not None else 0
+    return line
+
+
+@pytest.mark.parametrize("discount", [{"percent": 10}, {"amount": 30}], ids=["10-percent", "fixed-30"])
+def test_discounts_reduce_the_gst_base(qb: QuickBooks, customer: Customer,
+                                       discount: dict[str, float]) -> None:
+    lines = [sales_line(200, GST), sales_line(100, GST_FREE), discount_line(**discount)]
+    saved = new_invoice(customer, doc_number(), lines).save(qb=qb)
+    # AU (non-US) discounts apply before tax, spread across the lines: GST on 200 - 20
+    assert saved.TxnTaxDetail.TotalTax == 18.0
+    assert saved.TotalAmt == 288.0
+    assert next(line for line in saved.Line if line.DetailType == "DiscountLineDetail").Amount == 30.0
+
+
+def test_tax_inclusive_amounts(qb: QuickBooks, customer: Customer) -> None:
+    # Amount is the net, TaxInclusiveAmt the gross (what QBO returns for inclusive invoices)
+    gst = sales_line(100, GST)
+    gst.SalesItemLineDetail.TaxInclusiveAmt = 110
+    free = sales_line(50, GST_FREE)
+    free.SalesItemLineDetail.TaxInclusiveAmt = 50
+    saved = new_invoice(customer, doc_number(), [gst, free], GlobalTaxCalculation="TaxInclusive").save(qb=qb)
+    assert saved.GlobalTaxCalculation == "TaxInclusive"
+    assert saved.TxnTaxDetail.TotalTax == 10.0 and saved.TotalAmt == 160.0
+    assert [line.SalesItemLineDetail.TaxInclusiveAmt for line in saved.Line[:2]] == [110.0, 50.0]
+
+    # the library's default TaxInclusiveAmt of 0 on a line with an Amount is not a gross of zero
+    default = new_invoice(customer, doc_number(), [sales_line(100, GST), sales_line(50, GST_FREE)],
+                          GlobalTaxCalculation="TaxInclusive").save(qb=qb)
+    assert default.TxnTaxDetail.TotalTax == 10.0 and default.TotalAmt == 160.0
+
+
 def test_find_by_docnumber_with_filter_query_where_and_count(qb: QuickBooks, customer: Customer) -> None:
     number = doc_number()
     created = new_invoice(customer, number).save(qb=qb)
@@ -316,6 +369,9 @@ def test_find_by_docnumber_with_filter_query_where_and_count(qb: QuickBooks, cus
     assert created.Id in [i.Id for i in by_where] and len(by_where) == 2
     assert Invoice.count(f"CustomerRef = '{customer.Id}'", qb=qb) == 2
     assert Invoice.filter(DocNumber="NO-SUCH-NUMBER", qb=qb) == []
+    everything = Invoice.all(order_by="DocNumber DESC", max_results=10, qb=qb)  # "ORDER BY" spelling
+    assert [i.DocNumber for i in everything] == sorted((i.DocNumber for i in everything), reverse=True)
+    assert created.Id in [i.Id for i in everything]
     assert [i.Id for i in Invoice.choose([created.Id], qb=qb)] == [created.Id]
 
 
@@ -332,7 +388,7 @@ def test_full_update_with_save(qb: QuickBooks, customer: Customer) -> None:
     invoice.PrivateNote = "Edited in Caspen"
     invoice.Line = [line for line in invoice.Line if line.DetailType == "SalesItemLineDetail"]
     invoice.Line[0].Amount = 200
-    invoice.Line[0].SalesItemLineDetail.UnitPrice = 0  # what the library echoes back: Qty 0/UnitPrice 0 + Amount
+    invoice.Line[0].SalesItemLineDetail.UnitPrice = 0  # as the library echoes it: Qty 0/UnitPrice 0 + Amount
     invoice.Line.append(sales_line(50, GST_FREE, description="Materials"))
     updated = invoice.save(qb=qb)
     assert updated.Id == created.Id
@@ -341,6 +397,33 @@ def test_full_update_with_save(qb: QuickBooks, customer: Customer) -> None:
     assert updated.TotalAmt == 270.0  # 200 + 20 GST + 50
     assert updated.Balance == 270.0
     assert meta(updated, "LastUpdatedTime") >= meta(created, "LastUpdatedTime")
+
+
+def test_read_modify_save_echoes_everything_back(qb: QuickBooks, customer: Customer) -> None:
+    # the common python-quickbooks pattern: get, change one field, save -- the SubTotal line, TxnTaxDetail,
+    # MetaData, totals and every other read-only field are posted back as read
+    created = new_invoice(customer, doc_number(), [sales_line(None, GST, qty=3, unit_price=20)]).save(qb=qb)
+    invoice = Invoice.get(created.Id, qb=qb)
+    invoice.CustomerMemo = None
+    invoice.PrivateNote = "echo"
+    updated = invoice.save(qb=qb)
+    assert updated.SyncToken == "1" and updated.PrivateNote == "echo"
+    assert updated.TotalAmt == created.TotalAmt == 66.0
+    assert [line.DetailType for line in updated.Line] == [line.DetailType for line in created.Line]
+
+
+def test_decimal_mode_round_trip(qbo_sim: SimulatorHandle, auth_client: AuthClient, customer: Customer,
+                                 qbo_company: str) -> None:
+    # use_decimal=True parses amounts as Decimal and posts them back as JSON strings ("110.0")
+    qb = QuickBooks(auth_client=auth_client, refresh_token=auth_client.refresh_token, company_id=qbo_company,
+                    minorversion=75, use_decimal=True)
+    qb.api_url_v3 = qb.sandbox_api_url_v3 = qbo_sim.api_base
+    created = new_invoice(customer, doc_number(), [sales_line(Decimal("99.95"), GST)]).save(qb=qb)
+    assert created.TotalAmt == Decimal("109.95") and isinstance(created.TotalAmt, Decimal)
+    invoice = Invoice.get(created.Id, qb=qb)
+    invoice.PrivateNote = "decimal"
+    updated = invoice.save(qb=qb)
+    assert updated.TotalAmt == Decimal("109.95") and updated.SyncToken == "1"
 
 
 def test_sparse_update(qb: QuickBooks, customer: Customer) -> None:
@@ -396,6 +479,33 @@ def test_payment_applied_to_an_invoice(qb: QuickBooks, customer: Customer) -> No
     assert after.TotalAmt == 110.0
     assert after.SyncToken == "1"
     assert any(t.TxnType == "Payment" and t.TxnId == saved.Id for t in after.LinkedTxn)
+
+
+def test_a_paid_invoice_cannot_be_voided(qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle,
+                                         qbo_company: str) -> None:
+    invoice = new_invoice(customer, doc_number()).save(qb=qb)
+    qbo_sim.record_payment(qbo_company, [(invoice.DocNumber, 110)])  # paid in QuickBooks by the user
+    paid = Invoice.get(invoice.Id, qb=qb)
+    assert paid.Balance == 0
+    with pytest.raises(QuickbooksException) as caught:
+        paid.void(qb=qb)
+    assert type(caught.value) is QuickbooksException and caught.value.error_code == 6000
+    assert Invoice.get(invoice.Id, qb=qb).to_dict() == paid.to_dict()
+
+
+def test_credit_memo_shares_the_number_sequence(qb: QuickBooks, customer: Customer) -> None:
+    number = f"CN{uuid.uuid4().int % 10**8:08d}"
+    memo = CreditMemo()
+    memo.CustomerRef = customer.to_ref()
+    memo.DocNumber = number
+    memo.Line = [sales_line(50, GST)]
+    memo = memo.save(qb=qb)
+    assert memo.TotalAmt == 55.0 and memo.RemainingCredit == 55.0
+    with pytest.raises(QuickbooksException) as caught:
+        new_invoice(customer, number).save(qb=qb)
+    assert type(caught.value) is QuickbooksException and caught.value.error_code == 6140
+    assert caught.value.detail.endswith(
+        f"DocNumber={number} is assigned to TxnType=Credit Memo with TxnId={memo.Id}")
 
 
 def test_send_and_pdf(qb: QuickBooks, customer: Customer) -> None:
@@ -461,7 +571,7 @@ def test_requestid_makes_a_retried_create_idempotent(qb: QuickBooks, customer: C
     request_id = str(uuid.uuid4())
     number = doc_number()
     first = new_invoice(customer, number).save(qb=qb, request_id=request_id)
-    second = new_invoice(customer, number).save(qb=qb, request_id=request_id)  # a retry: no 6140, no 2nd write
+    second = new_invoice(customer, number).save(qb=qb, request_id=request_id)  # a retry: no 6140, no write
     assert second.Id == first.Id
     assert [r["Id"] for r in invoices(qbo_sim, qbo_company) if r.get("DocNumber") == number] == [first.Id]
 
@@ -469,7 +579,8 @@ def test_requestid_makes_a_retried_create_idempotent(qb: QuickBooks, customer: C
 def test_requestid_survives_a_lost_response(qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle,
                                             qbo_company: str, fault_rules: Callable[..., str]) -> None:
     # QuickBooks saved the invoice but the connection dropped before the answer arrived
-    fault_rules(action="drop", when="after", realm_id=qbo_company, entity="Invoice", operation="create", times=1)
+    fault_rules(action="drop", when="after", realm_id=qbo_company, entity="Invoice", operation="create",
+                times=1)
     request_id = str(uuid.uuid4())
     invoice = new_invoice(customer, doc_number())
     with pytest.raises(requests.exceptions.RequestException):
@@ -533,7 +644,8 @@ def test_tax_business_validation_6000(qb: QuickBooks, customer: Customer, qbo_si
     assert invoices(qbo_sim, qbo_company) == before
     if tax_code == EXPORT_INACTIVE:  # the documented fix: re-activate the code in QuickBooks, Retry
         qbo_sim.set_tax_code_active(qbo_company, EXPORT_INACTIVE, True)
-        saved = new_invoice(customer, number, lines=[sales_line(100, GST), sales_line(20, tax_code)]).save(qb=qb)
+        retried = new_invoice(customer, number, lines=[sales_line(100, GST), sales_line(20, tax_code)])
+        saved = retried.save(qb=qb)
         assert saved.TotalAmt == 130.0
 
 
@@ -554,7 +666,8 @@ def test_invalid_grant_on_refresh(qbo_sim: SimulatorHandle, auth_client: AuthCli
     assert Customer.all(qb=new_qb(fresh, qbo_company, qbo_sim))
 
 
-def test_revoked_connection_makes_api_calls_401(qbo_sim: SimulatorHandle, qb: QuickBooks, qbo_company: str) -> None:
+def test_revoked_connection_makes_api_calls_401(qbo_sim: SimulatorHandle, qb: QuickBooks,
+                                                qbo_company: str) -> None:
     qbo_sim.revoke(qbo_company)
     with pytest.raises(AuthorizationException) as caught:
         Customer.all(qb=qb)
@@ -567,7 +680,8 @@ def test_expired_access_token_401(qb: QuickBooks, customer: Customer, auth_clien
     qbo_sim.expire_access_tokens(qbo_company)
     with pytest.raises(AuthorizationException) as caught:
         new_invoice(customer, doc_number()).save(qb=qb)
-    assert_quickbooks_exception(caught.value, AuthorizationException, 401, "Application authentication failed")
+    assert_quickbooks_exception(caught.value, AuthorizationException, 401,
+                                "Application authentication failed")
     gateway = json.loads(caught.value.detail)  # the library keeps the raw body: Intuit's gateway format
     assert gateway["fault"]["error"][0]["code"] == "3200"
     assert gateway["fault"]["type"] == "AUTHENTICATION"
@@ -599,8 +713,9 @@ def test_reading_a_deleted_invoice_610(qb: QuickBooks, customer: Customer) -> No
         Invoice.get(created.Id, qb=qb)
     assert_quickbooks_exception(caught.value, ObjectNotFoundException, 610, "Object Not Found")
     assert caught.value.detail.startswith("Object Not Found : ")
-    with pytest.raises(ObjectNotFoundException):  # a second delete: "Another user has deleted this transaction."
+    with pytest.raises(ObjectNotFoundException) as again:  # deleting it again
         created.delete(qb=qb)
+    assert again.value.detail == "Object Not Found : Another user has deleted this transaction."
 
 
 # == the same failures from the fault plan: same exception, same state guarantee =========================
@@ -611,8 +726,8 @@ FAULT_PLAN_CASES = [
     pytest.param("DuplicateDocNumber", {"doc_number": "X-1", "txn_type": "Invoice", "txn_id": "9"},
                  QuickbooksException, 6140, "Duplicate Document Number Error",
                  DUPLICATE_DETAIL.format(doc="X-1", txn_id="9"), id="6140"),
-    pytest.param("TaxRateMissing", {"tax_name": "GST"}, QuickbooksException, 6000, BUSINESS_MESSAGE, GST_DETAIL,
-                 id="6000"),
+    pytest.param("TaxRateMissing", {"tax_name": "GST"}, QuickbooksException, 6000, BUSINESS_MESSAGE,
+                 GST_DETAIL, id="6000"),
     pytest.param("StaleObject", {"user": "root"}, QuickbooksException, 5010, "Stale Object Error",
                  "Stale Object Error : You and root were working on this at the same time. root finished "
                  "before you did, so your work was not saved.", id="5010"),
@@ -622,10 +737,10 @@ FAULT_PLAN_CASES = [
 
 
 @pytest.mark.parametrize(("fault", "params", "cls", "code", "message", "detail"), FAULT_PLAN_CASES)
-def test_fault_plan_raises_what_the_state_raises(qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle,
-                                                 qbo_company: str, fault_rules: Callable[..., str], fault: str,
-                                                 params: dict[str, str], cls: type, code: int, message: str,
-                                                 detail: str | None) -> None:
+def test_fault_plan_raises_what_the_state_raises(
+        qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle, qbo_company: str,
+        fault_rules: Callable[..., str], fault: str, params: dict[str, str], cls: type, code: int,
+        message: str, detail: str | None) -> None:
     before = invoices(qbo_sim, qbo_company)
     fault_rules(fault, realm_id=qbo_company, entity="Invoice", operation="create", params=params, times=1)
     invoice = new_invoice(customer, doc_number())  # a perfectly good invoice: only the plan makes it fail
@@ -668,7 +783,8 @@ def test_xml_when_json_is_not_requested(qb: QuickBooks, customer: Customer, auth
     base = f"{qbo_sim.api_base}/company/{qbo_company}"
     bearer = {"Authorization": f"Bearer {auth_client.access_token}"}
 
-    answer = requests.get(f"{base}/invoice/{created.Id}", headers=bearer, params={"minorversion": 75}, timeout=10)
+    answer = requests.get(f"{base}/invoice/{created.Id}", headers=bearer, params={"minorversion": 75},
+                          timeout=10)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("application/xml")
     assert answer.headers["intuit_tid"]

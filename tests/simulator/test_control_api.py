@@ -15,7 +15,7 @@ def test_reset_returns_a_company_to_how_it_was_created(api: QBOApi) -> None:
     api.sim.add_fault("Throttled", realm_id=api.realm_id)
     api.sim.reset(api.realm_id)
     assert api.query("select count(*) from Invoice")["totalCount"] == 0
-    assert api.sim.fault_rules() == []
+    assert [r for r in api.sim.fault_rules() if r["realm_id"] == api.realm_id] == []
 
 
 def test_snapshot_and_restore(api: QBOApi) -> None:
@@ -108,6 +108,12 @@ def test_two_apps_never_share_state() -> None:
     assert "555" not in sim_b.companies
     sim_a.clock.advance(100)
     assert sim_b.clock.offset == 0
+
+
+def test_user_actions_refused_by_quickbooks_rules_are_clear_control_errors(api: QBOApi) -> None:
+    with pytest.raises(ControlAPIError, match=r"Rejected by QuickBooks rules: 2500 Invalid Reference Id"):
+        api.sim.user_creates_invoice(api.realm_id, customer="1", lines=[
+            {"DetailType": "SalesItemLineDetail", "Amount": 5, "SalesItemLineDetail": {"ItemRef": {"value": "999"}}}])
 
 
 def test_scenario_errors_name_file_key_and_expectation(qbo_sim: SimulatorHandle) -> None:

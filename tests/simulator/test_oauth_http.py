@@ -6,7 +6,6 @@ import base64
 import json
 import threading
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,11 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from simulator.clock import SimClock
-from simulator.faults import QBOFault
+from simulator import create_app
 from simulator.oauth import OAuthServer
-from simulator.views.oauth import oauth_blueprint
-from simulator.wire import render_fault
 
 CLIENT, SECRET, REDIRECT = "ABclient0001", "sekret-0001", "https://app.example.com/callback"
 REALM, OTHER_REALM = "9130355377425676", "4620816365178133"
@@ -31,23 +27,12 @@ DISCOVERY_KEYS = {"issuer", "authorization_endpoint", "token_endpoint", "userinf
 
 
 def make_app(**config: Any) -> Flask:
-    """A stand-in for the lead's create_app: just the OAuth blueprint and the fault handler."""
-    clock = SimClock()
-    oauth = OAuthServer(clock)
-    oauth.add_client(CLIENT, SECRET, [REDIRECT])
-    companies = {realm: SimpleNamespace(realm_id=realm, name=name, country=country)
-                 for realm, name, country in ((REALM, "Sandbox Company <US>", "US"),
-                                              (OTHER_REALM, "Craig's Design & Landscaping", "AU"))}
-    app = Flask(__name__)
-    app.config.update(TESTING=True, **config)
-    app.extensions["qbo_simulator"] = SimpleNamespace(oauth=oauth, companies=companies, clock=clock)
-    app.register_blueprint(oauth_blueprint())
-
-    @app.errorhandler(QBOFault)
-    def _fault(fault: QBOFault) -> Any:
-        return render_fault(fault, as_json=True, moment=clock.now())
-
-    return app
+    """A simulator with one OAuth client and the two companies the tests connect to."""
+    companies = ({"realm_id": REALM, "region": "US", "name": "Sandbox Company <US>", "customers": 0},
+                 {"realm_id": OTHER_REALM, "region": "AU", "name": "Craig's Design & Landscaping", "customers": 0})
+    return create_app({"TESTING": True, "COMPANIES": companies,
+                       "OAUTH_CLIENT": {"client_id": CLIENT, "client_secret": SECRET, "redirect_uris": [REDIRECT]},
+                       **config})
 
 
 @pytest.fixture

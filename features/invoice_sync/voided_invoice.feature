@@ -1,0 +1,11 @@
+@article:voided-invoice
+Feature: Voiding an invoice in Caspen voids it in QuickBooks
+  The QuickBooks invoice stays, voided with zero amounts, and Caspen removes the status card.
+
+  Scenario: Void a synced invoice
+    Given a Caspen account connected to an Australian QuickBooks company
+    And a client "Jo Citizen" with client id 4200042
+    And a finalized invoice for "Jo Citizen" of $180.00 with GST
+    When I void the invoice
+    Then there is no QuickBooks status card
+    And in QuickBooks the invoice is voided with a total of $0.00

@@ -1,0 +1,309 @@
+"""Caspen invoices: drafts, lines, finalizing (which syncs), voiding, and what QuickBooks then holds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pytest_bdd import given, parsers, then, when
+
+from steps.types import EXTRA_TYPES, money, number, percent
+from steps.world import World
+
+TAX_MODES = {"tax exclusive": "exclusive", "tax inclusive": "inclusive", "no tax": "none"}
+
+
+def _rate(text: str) -> str | None:
+    """``GST`` or ``"GST 5%"`` → the Caspen tax rate name; ``no tax rate`` → None."""
+    cleaned = text.strip().strip('"')
+    return None if cleaned in ("no tax rate", "no tax") else cleaned
+
+
+def _lines(datatable: list[list[str]]) -> list[dict[str, Any]]:
+    header, *rows = datatable
+    columns = [h.strip().lower() for h in header]
+    expected = {"description", "kind", "quantity", "unit price", "tax rate"}
+    if set(columns) != expected:
+        raise AssertionError(f"invoice line tables have the columns {sorted(expected)}, not {columns}")
+    lines = []
+    for row in rows:
+        cell = dict(zip(columns, (c.strip() for c in row), strict=True))
+        lines.append({"description": cell["description"], "kind": cell["kind"], "quantity": number(cell["quantity"]),
+                      "unit_price": money(cell["unit price"]), "tax_rate": _rate(cell["tax rate"])})
+    return lines
+
+
+def _single(amount: Decimal, rate: str) -> list[dict[str, Any]]:
+    return [{"description": "Services", "kind": "service", "quantity": 1, "unit_price": amount,
+             "tax_rate": _rate(rate)}]
+
+
+# -- clients and drafts ---------------------------------------------------------------------------------
+@given(parsers.parse('a client "{name}" with client id {client_id:d}'))
+def _(world: World, name: str, client_id: int) -> None:
+    """A Caspen client. QuickBooks will know them as "Full name (Caspen #####)" (last five digits of the id).
+
+    Example: Given a client "Jo Citizen" with client id 4200042
+    """
+    world.clients[name] = world.caspen.add_client(name, client_id=str(client_id))
+
+
+@given(parsers.parse('a draft invoice for "{client}" with lines:'))
+def _(world: World, client: str, datatable: list[list[str]]) -> None:
+    """A draft with a table of lines (columns: description, kind, quantity, unit price, tax rate).
+
+    Example: Given a draft invoice for "Jo Citizen" with lines:
+    """
+    world.remember(world.caspen.create_invoice(world.client(client), lines=_lines(datatable)))
+
+
+@given(parsers.parse('a draft invoice for "{client}" with amounts {mode} and lines:'))
+def _(world: World, client: str, mode: str, datatable: list[list[str]]) -> None:
+    """A draft whose amounts are tax exclusive, tax inclusive or no tax.
+
+    Example: Given a draft invoice for "Sam Taylor" with amounts tax inclusive and lines:
+    """
+    if mode not in TAX_MODES:
+        raise AssertionError(f"amounts are one of {', '.join(TAX_MODES)}, not {mode!r}")
+    world.remember(world.caspen.create_invoice(world.client(client), lines=_lines(datatable),
+                                               tax_mode=TAX_MODES[mode]))
+
+
+@given(parsers.parse('a draft invoice for "{client}" with no lines'))
+def _(world: World, client: str) -> None:
+    """Example: Given a draft invoice for "Jo Citizen" with no lines"""
+    world.remember(world.caspen.create_invoice(world.client(client)))
+
+
+@given(parsers.parse("the invoice has a discount of {discount}"))
+def _(world: World, discount: str) -> None:
+    """A percentage (10%) or fixed ($50.00) discount on the draft.
+
+    Example: And the invoice has a discount of 10%
+    """
+    text = discount.strip()
+    world.caspen.set_discount(world.subject(), f"{percent(text)}%" if text.endswith("%") else {"fixed": money(text)})
+
+
+@given(parsers.parse("Caspen's next invoice number is {doc_number}"))
+def _(world: World, doc_number: str) -> None:
+    """Settings → Invoices → next number.
+
+    Example: And Caspen's next invoice number is INV0042
+    """
+    world.caspen.set_next_number("invoice", doc_number)
+
+
+@given(parsers.parse("Caspen's next credit note number is {doc_number}"))
+def _(world: World, doc_number: str) -> None:
+    """Example: And Caspen's next credit note number is CN0007"""
+    world.caspen.set_next_number("credit_note", doc_number)
+
+
+# -- finalizing ---------------------------------------------------------------------------------------------
+@given(parsers.parse('a finalized invoice for "{client}" of {amount:Money} with {rate}', extra_types=EXTRA_TYPES))
+@given(parsers.parse('another finalized invoice for "{client}" of {amount:Money} with {rate}', extra_types=EXTRA_TYPES))
+@when(parsers.parse('I finalize an invoice for "{client}" of {amount:Money} with {rate}', extra_types=EXTRA_TYPES))
+@when(parsers.parse('I finalize another invoice for "{client}" of {amount:Money} with {rate}', extra_types=EXTRA_TYPES))
+def _(world: World, client: str, amount: Decimal, rate: str) -> None:
+    """One service line of that amount (before tax) with a tax rate (GST, or a quoted name), finalized:
+    finalizing syncs it.
+
+    Example: Given a finalized invoice for "Jo Citizen" of $220.00 with GST
+    """
+    world.mark_journal()
+    invoice = world.remember(world.caspen.create_invoice(world.client(client), lines=_single(amount, rate)))
+    world.caspen.finalize(invoice)
+
+
+@given(parsers.parse('a finalized invoice for "{client}" with a line "{description}" of {qty:Number} × '
+                     '{price:Money} with {rate}', extra_types=EXTRA_TYPES))
+def _(world: World, client: str, description: str, qty: Decimal, price: Decimal, rate: str) -> None:
+    """Example: Given a finalized invoice for "Jo Citizen" with a line "Imported filter" of 1 × $100.00 with no tax rate"""
+    line = {"description": description, "kind": "service", "quantity": qty, "unit_price": price,
+            "tax_rate": _rate(rate)}
+    invoice = world.remember(world.caspen.create_invoice(world.client(client), lines=[line]))
+    world.caspen.finalize(invoice)
+
+
+@when("I finalize the invoice")
+def _(world: World) -> None:
+    """Finalize the scenario's invoice; finalizing syncs it to QuickBooks.
+
+    Example: When I finalize the invoice
+    """
+    world.caspen.finalize(world.subject())
+
+
+@when("I revert the invoice to draft")
+def _(world: World) -> None:
+    """Example: When I revert the invoice to draft"""
+    world.caspen.revert_to_draft(world.subject())
+
+
+@when(parsers.parse('I add a line "{description}" of {qty:Number} × {price:Money} with {rate}', extra_types=EXTRA_TYPES))
+def _(world: World, description: str, qty: Decimal, price: Decimal, rate: str) -> None:
+    """Add a service line to the draft.
+
+    Example: And I add a line "Call-out fee" of 1 × $95.00 with GST
+    """
+    world.caspen.add_line(world.subject(), description=description, quantity=qty, unit_price=price,
+                          tax_rate=_rate(rate))
+
+
+@when(parsers.parse('I set the tax rate of every line to "{rate}"'))
+def _(world: World, rate: str) -> None:
+    """Example: And I set the tax rate of every line to "GST free\""""
+    world.caspen.set_line_tax_rate(world.subject(), rate)
+
+
+@when("I delete the invoice")
+def _(world: World) -> None:
+    """Delete a draft (never synced) invoice.
+
+    Example: And I delete the invoice
+    """
+    world.caspen.delete_invoice(world.subject())
+
+
+@when("I void the invoice")
+def _(world: World) -> None:
+    """Void a finalized invoice: the void is sent to QuickBooks.
+
+    Example: When I void the invoice
+    """
+    world.caspen.void(world.subject())
+
+
+@when("I recreate the invoice as a new invoice")
+def _(world: World) -> None:
+    """The historical-invoice fix: a new invoice with the same content, which syncs as a create.
+
+    Example: When I recreate the invoice as a new invoice
+    """
+    world.new_invoice = world.caspen.recreate_invoice(world.subject())
+
+
+@when(parsers.parse('I issue a credit note for "{client}" of {amount:Money} with {rate}', extra_types=EXTRA_TYPES))
+def _(world: World, client: str, amount: Decimal, rate: str) -> None:
+    """A credit note (CN…) with one line; it syncs to QuickBooks as a credit memo.
+
+    Example: When I issue a credit note for "Jo Citizen" of $20.00 with GST
+    """
+    world.credit_note = world.caspen.issue_credit_note(world.client(client), lines=_single(amount, rate))
+
+
+# -- what QuickBooks holds -------------------------------------------------------------------------------
+@then(parsers.parse("QuickBooks has the invoice with a total of {amount:Money}", extra_types=EXTRA_TYPES))
+@then(parsers.parse("the invoice total in QuickBooks is {amount:Money}", extra_types=EXTRA_TYPES))
+def _(world: World, amount: Decimal) -> None:
+    """Example: And QuickBooks has the invoice with a total of $198.00"""
+    record = world.quickbooks_invoice()
+    assert record is not None, f"QuickBooks has no invoice {world.subject().number}"
+    assert Decimal(str(record["TotalAmt"])) == amount, f"QuickBooks total is {record['TotalAmt']}, expected {amount}"
+
+
+@then(parsers.parse("QuickBooks has the new invoice with a total of {amount:Money}", extra_types=EXTRA_TYPES))
+def _(world: World, amount: Decimal) -> None:
+    """Example: And QuickBooks has the new invoice with a total of $330.00"""
+    assert world.new_invoice is not None, "no invoice was recreated"
+    record = world.quickbooks_invoice(world.new_invoice.number)
+    assert record is not None and Decimal(str(record["TotalAmt"])) == amount, record
+
+
+@then("QuickBooks' total matches Caspen's to the cent")
+def _(world: World) -> None:
+    """Example: And QuickBooks' total matches Caspen's to the cent"""
+    record = world.quickbooks_invoice()
+    caspen = world.caspen.totals(world.subject())
+    assert record is not None
+    assert Decimal(str(record["TotalAmt"])) == caspen.total, f"QuickBooks {record['TotalAmt']} ≠ Caspen {caspen.total}"
+    assert Decimal(str(record["TxnTaxDetail"]["TotalTax"])) == caspen.tax
+
+
+@then("QuickBooks has no invoice for it")
+def _(world: World) -> None:
+    """Example: And QuickBooks has no invoice for it"""
+    number = world.invoice.number if world.invoice else None
+    assert number is not None
+    assert world.quickbooks_invoice(number) is None
+
+
+@then(parsers.parse("QuickBooks has exactly {count:d} invoice for it"))
+def _(world: World, count: int) -> None:
+    """Example: And QuickBooks has exactly 1 invoice for it"""
+    number = world.subject().number
+    found = [r for r in world.sim.records(world.realm, "Invoice") if r.get("DocNumber") == number]
+    assert len(found) == count, f"{len(found)} invoices numbered {number} in QuickBooks"
+
+
+@then(parsers.parse("QuickBooks has invoices numbered {first} and {second}"))
+def _(world: World, first: str, second: str) -> None:
+    """Example: And QuickBooks has invoices numbered INV0042 and INV0042-A"""
+    numbers = sorted(r.get("DocNumber") for r in world.sim.records(world.realm, "Invoice"))
+    assert numbers == sorted([first, second]), numbers
+
+
+@then("no request reached QuickBooks for the invoice")
+def _(world: World) -> None:
+    """Nothing about this invoice in QuickBooks' request log (historical invoices, drafts).
+
+    Example: And no request reached QuickBooks for the invoice
+    """
+    number = world.subject().number
+    calls = [e for e in world.sim.journal(world.realm) if number in (e.get("request_body") or "")]
+    assert calls == [], [f"{c['method']} {c['path']}" for c in calls]
+
+
+@then(parsers.parse('the QuickBooks customer is "{name}"'))
+def _(world: World, name: str) -> None:
+    """Example: And the QuickBooks customer is "Jo Citizen (Caspen 00042)\""""
+    record = world.quickbooks_invoice()
+    assert record is not None and record["CustomerRef"]["name"] == name, record and record["CustomerRef"]
+
+
+@then(parsers.parse('QuickBooks has {count:d} customer named "{name}"'))
+def _(world: World, count: int, name: str) -> None:
+    """Example: Then QuickBooks has 1 customer named "Jo Citizen (Caspen 00042)\""""
+    found = [c for c in world.sim.records(world.realm, "Customer") if c["DisplayName"] == name]
+    assert len(found) == count, found
+
+
+@then("both invoices belong to that QuickBooks customer")
+def _(world: World) -> None:
+    """Example: And both invoices belong to that QuickBooks customer"""
+    customers = {world.quickbooks_invoice(n)["CustomerRef"]["value"] for n in world.invoices}  # type: ignore[index]
+    assert len(world.invoices) == 2 and len(customers) == 1, customers
+
+
+@then(parsers.parse("in QuickBooks the {kind} line posts to the default {item} item"))
+def _(world: World, kind: str, item: str) -> None:
+    """Service lines post to the default Service item, product lines to the default Product item.
+
+    Example: And in QuickBooks the service line posts to the default Service item
+    """
+    record = world.quickbooks_invoice()
+    assert record is not None
+    caspen_lines = world.subject().lines
+    position = next(i for i, line in enumerate(caspen_lines) if line.kind == kind)
+    item_ref = record["Line"][position]["SalesItemLineDetail"]["ItemRef"]
+    items = {i["Id"]: i for i in world.sim.records(world.realm, "Item")}
+    expected_type = "Service" if item == "Service" else "NonInventory"
+    assert items[item_ref["value"]]["Type"] == expected_type, items[item_ref["value"]]
+    expected_name = world.caspen.config.service_item_name if item == "Service" else world.caspen.config.product_item_name
+    assert item_ref["name"] == expected_name
+
+
+@then(parsers.parse("in QuickBooks the invoice is voided with a total of {amount:Money}", extra_types=EXTRA_TYPES))
+def _(world: World, amount: Decimal) -> None:
+    """Example: And in QuickBooks the invoice is voided with a total of $0.00"""
+    record = world.quickbooks_invoice()
+    assert record is not None
+    assert Decimal(str(record["TotalAmt"])) == amount and record["PrivateNote"].startswith("Voided"), record
+
+
+@then(parsers.parse("QuickBooks has a credit memo with a total of {amount:Money}", extra_types=EXTRA_TYPES))
+def _(world: World, amount: Decimal) -> None:
+    """Example: And QuickBooks has a credit memo with a total of $22.00"""
+    memos = world.sim.records(world.realm, "CreditMemo")
+    assert [Decimal(str(m["TotalAmt"])) for m in memos] == [amount], memos

@@ -1,0 +1,38 @@
+"""Payments: applied in Caspen (synced to QuickBooks) and imported from QuickBooks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pytest_bdd import parsers, then, when
+
+from steps.types import EXTRA_TYPES
+from steps.world import World
+
+
+@when(parsers.parse("I apply a payment of {amount:Money} to the invoice", extra_types=EXTRA_TYPES))
+def _(world: World, amount: Decimal) -> None:
+    """A payment applied in Caspen syncs the invoice (and the payment) to QuickBooks.
+
+    Example: When I apply a payment of $100.00 to the invoice
+    """
+    world.caspen.apply_payment(world.subject(), amount)
+
+
+@when("Caspen imports payments from QuickBooks")
+def _(world: World) -> None:
+    """Example: And Caspen imports payments from QuickBooks"""
+    world.caspen.import_quickbooks_payments()
+
+
+@then(parsers.parse("the invoice balance in Caspen is {amount:Money}", extra_types=EXTRA_TYPES))
+def _(world: World, amount: Decimal) -> None:
+    """Example: Then the invoice balance in Caspen is $0.00"""
+    assert world.caspen.balance(world.subject()) == amount, world.caspen.balance(world.subject())
+
+
+@then(parsers.parse("in QuickBooks the invoice balance is {amount:Money}", extra_types=EXTRA_TYPES))
+def _(world: World, amount: Decimal) -> None:
+    """Example: And in QuickBooks the invoice balance is $100.00"""
+    record = world.quickbooks_invoice()
+    assert record is not None and Decimal(str(record["Balance"])) == amount, record and record["Balance"]

@@ -1,0 +1,209 @@
+"""node-quickbooks (2.x), unmodified, against the running simulator over HTTP.
+
+The test installs node-quickbooks with npm into a temporary directory once per session, writes a
+small script that drives it (refresh through ``QuickBooks.TOKEN_URL``, create an invoice, find it
+by DocNumber, sparse update, void, PDF, a 6140 duplicate, revoke through ``QuickBooks.REVOKE_URL``)
+and prints one JSON document that the assertions below read. node-quickbooks has no exception
+mapping, so the assertions are about the wire: HTTP status, ``Fault.type``, ``Fault.Error[0].code``
+as a string and the ``intuit_tid`` response header.
+
+Skipped, with the reason, when node or npm is missing or the npm registry cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.backends import DEFAULT_CLIENT
+from simulator.testing import SimulatorHandle
+
+NODE_QUICKBOOKS = "node-quickbooks@2"
+INSTALL_TIMEOUT = 60
+SCRIPT_TIMEOUT = 30
+
+# The overrides real-clients.md describes: three statics, plus ``endpoint`` on the instance (the
+# constructor copied V3_ENDPOINT_BASE_URL already). setOauthVersion('2.0') is NOT called: it would
+# fetch Intuit's discovery document over the internet.
+SCRIPT = r"""
+const QuickBooks = require('node-quickbooks');
+const cfg = JSON.parse(process.env.QBO_SIM_CONFIG);
+
+QuickBooks.V3_ENDPOINT_BASE_URL = cfg.base + '/v3/company/';
+QuickBooks.TOKEN_URL = cfg.base + '/oauth2/v1/tokens/bearer';
+QuickBooks.REVOKE_URL = cfg.base + '/v2/oauth2/tokens/revoke';
+
+function client(accessToken, refreshToken) {
+  const qbo = new QuickBooks(cfg.clientId, cfg.clientSecret, accessToken, false, cfg.realmId,
+                             true /* useSandbox */, false /* debug */, 75, '2.0', refreshToken);
+  qbo.endpoint = QuickBooks.V3_ENDPOINT_BASE_URL;
+  return qbo;
+}
+
+// every node-quickbooks call as a promise of {err, body, res}
+const call = (fn, ...args) =>
+  new Promise(resolve => fn(...args, (err, body, res) => resolve({err, body, res})));
+
+function wire(outcome) {  // what a caller can see of an answer, success or failure
+  const res = outcome.res || (outcome.err && outcome.err.response);
+  const data = res ? res.data : outcome.body;
+  const fault = data && data.Fault;
+  return {
+    ok: !outcome.err,
+    status: res ? res.status : null,
+    intuit_tid: res ? res.headers['intuit_tid'] || null : null,
+    fault_type: fault ? fault.type : null,
+    code: fault ? fault.Error[0].code : null,
+    code_type: fault ? typeof fault.Error[0].code : null,
+    message: fault ? fault.Error[0].Message : null,
+    detail: fault ? fault.Error[0].Detail : null,
+    gateway: data && data.fault ? data.fault : null,
+  };
+}
+
+const line = (amount, taxCode) => ({
+  DetailType: 'SalesItemLineDetail', Amount: amount, Description: 'Plumbing services',
+  SalesItemLineDetail: {ItemRef: {value: '1'}, TaxCodeRef: {value: taxCode}},
+});
+
+(async () => {
+  const out = {};
+  const qbo = client(cfg.accessToken, cfg.refreshToken);
+
+  const refreshed = await call(qbo.refreshAccessToken.bind(qbo));
+  out.refresh = {ok: !refreshed.err, expires_in: refreshed.body && refreshed.body.expires_in,
+                 rotated: qbo.token !== cfg.accessToken};
+
+  const invoice = {CustomerRef: {value: cfg.customerId}, DocNumber: cfg.docNumber, Line: [line(100, '5')]};
+  const created = await call(qbo.createInvoice.bind(qbo), invoice);
+  const made = created.body || {};
+  out.create = {...wire(created), id: made.Id, total: made.TotalAmt, sync_token: made.SyncToken};
+
+  const found = await call(qbo.findInvoices.bind(qbo), {DocNumber: cfg.docNumber});
+  const rows = (found.body && found.body.QueryResponse && found.body.QueryResponse.Invoice) || [];
+  out.find = {ok: !found.err, ids: rows.map(r => r.Id),
+              max_results: found.body && found.body.QueryResponse.maxResults};
+
+  const read = await call(qbo.getInvoice.bind(qbo), out.create.id);
+  const updated = await call(qbo.updateInvoice.bind(qbo),
+                             {Id: read.body.Id, SyncToken: read.body.SyncToken, PrivateNote: 'from node'});
+  const changed = updated.body || {};
+  out.update = {...wire(updated), sync_token: changed.SyncToken, note: changed.PrivateNote,
+                lines: changed.Line && changed.Line.length};
+
+  const pdf = await call(qbo.getInvoicePdf.bind(qbo), out.create.id);
+  out.pdf = {ok: !pdf.err, magic: pdf.body ? Buffer.from(pdf.body).subarray(0, 4).toString('latin1') : null,
+             content_type: pdf.res ? pdf.res.headers['content-type'] : null};
+
+  const twin = {CustomerRef: {value: cfg.customerId}, DocNumber: cfg.docNumber, Line: [line(5, '5')]};
+  const duplicate = await call(qbo.createInvoice.bind(qbo), twin);
+  out.duplicate = wire(duplicate);
+
+  const empty = await call(qbo.createInvoice.bind(qbo), {CustomerRef: {value: cfg.customerId}, Line: []});
+  out.required = wire(empty);
+
+  const voided = await call(qbo.voidInvoice.bind(qbo), out.create.id);  // reads, then posts the whole entity
+  out.void = {...wire(voided), total: voided.body && voided.body.Invoice && voided.body.Invoice.TotalAmt,
+              note: voided.body && voided.body.Invoice && voided.body.Invoice.PrivateNote};
+
+  const token = qbo.token;
+  const revoked = await call(qbo.revokeAccess.bind(qbo), true);
+  out.revoke = {ok: !revoked.err, status: revoked.body ? revoked.body.status : null};
+  const after = await call(client(token, null).getInvoice.bind(client(token, null)), out.create.id);
+  out.after_revoke = wire(after);
+
+  process.stdout.write(JSON.stringify(out));
+})().catch(err => { console.error(err && err.stack || err); process.exit(2); });
+"""
+
+
+@pytest.fixture(scope="session")
+def node_quickbooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("node and npm are needed for the node-quickbooks tests (not on PATH)")
+    workdir = tmp_path_factory.mktemp("node-quickbooks")
+    try:
+        installed = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error", "--fetch-retries=1",
+             "--fetch-retry-mintimeout=1000", "--fetch-retry-maxtimeout=2000", "--fetch-timeout=20000",
+             NODE_QUICKBOOKS],
+            cwd=workdir, capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"npm install {NODE_QUICKBOOKS} took over {INSTALL_TIMEOUT} s (registry unreachable?)")
+    if installed.returncode != 0 or not (workdir / "node_modules" / "node-quickbooks").is_dir():
+        reason = " ".join((installed.stderr or installed.stdout or f"exit {installed.returncode}").split())
+        pytest.skip(f"npm install {NODE_QUICKBOOKS} failed: {reason[:300]}")
+    (workdir / "drive.js").write_text(SCRIPT)
+    return workdir
+
+
+def run_script(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
+    env = {**os.environ, "QBO_SIM_CONFIG": json.dumps(config), "NODE_ENV": "production"}
+    done = subprocess.run(["node", "drive.js"], cwd=workdir, env=env, capture_output=True, text=True,
+                          timeout=SCRIPT_TIMEOUT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_node_quickbooks_invoice_sync(node_quickbooks: Path, qbo_sim: SimulatorHandle,
+                                      qbo_company: str) -> None:
+    tokens = qbo_sim.connect(qbo_company)
+    customer = qbo_sim.records(qbo_company, "Customer")[0]
+    number = f"N-{uuid.uuid4().hex[:8].upper()}"
+    before = {r["Id"] for r in qbo_sim.records(qbo_company, "Invoice")}
+
+    out = run_script(node_quickbooks, {
+        "base": qbo_sim.base_url, "realmId": qbo_company, "clientId": DEFAULT_CLIENT["client_id"],
+        "clientSecret": DEFAULT_CLIENT["client_secret"], "accessToken": tokens["access_token"],
+        "refreshToken": tokens["refresh_token"], "customerId": customer["Id"], "docNumber": number})
+
+    assert out["refresh"] == {"ok": True, "expires_in": 3600, "rotated": True}
+
+    create = out["create"]
+    assert create["ok"] and create["status"] == 200 and create["intuit_tid"]
+    assert create["total"] == 110 and create["sync_token"] == "0"
+    invoice_id = create["id"]
+
+    assert out["find"] == {"ok": True, "ids": [invoice_id], "max_results": 1}
+
+    update = out["update"]  # node-quickbooks posts ?operation=update with sparse: true added
+    assert update["ok"], update
+    assert update["sync_token"] == "1" and update["note"] == "from node" and update["lines"] == 2
+
+    assert out["pdf"]["ok"] and out["pdf"]["magic"] == "%PDF"
+    assert out["pdf"]["content_type"].startswith("application/pdf")
+
+    duplicate = out["duplicate"]
+    assert duplicate["ok"] is False
+    assert duplicate["status"] == 400
+    assert duplicate["fault_type"] == "ValidationFault"
+    assert duplicate["code"] == "6140" and duplicate["code_type"] == "string"
+    assert duplicate["message"] == "Duplicate Document Number Error"
+    assert duplicate["detail"].endswith(
+        f"DocNumber={number} is assigned to TxnType=Invoice with TxnId={invoice_id}")
+    assert duplicate["intuit_tid"] and duplicate["intuit_tid"] != create["intuit_tid"]
+
+    required = out["required"]
+    assert (required["status"], required["fault_type"], required["code"]) == (400, "ValidationFault", "2020")
+    assert required["detail"] == "Required parameter Line is missing in the request"
+
+    void = out["void"]
+    assert void["ok"], void
+    assert void["total"] == 0 and void["note"].startswith("Voided")
+
+    assert out["revoke"] == {"ok": True, "status": 200}
+    after = out["after_revoke"]
+    assert after["status"] == 401 and after["intuit_tid"]
+    assert after["gateway"]["type"] == "AUTHENTICATION" and after["gateway"]["error"][0]["code"] == "3200"
+
+    # state: exactly one new invoice (the failures wrote nothing), voided
+    added = [r for r in qbo_sim.records(qbo_company, "Invoice") if r["Id"] not in before]
+    assert [(r["Id"], r["DocNumber"], r["TotalAmt"]) for r in added] == [(invoice_id, number, 0)]

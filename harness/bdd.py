@@ -56,7 +56,7 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
 def known_step_patterns() -> list[tuple[str, str]]:
     """``(type, pattern)`` of every registered step definition."""
     return sorted({(ctx.type or "step", getattr(ctx.parser, "name", str(ctx.parser)))
-                   for ctx in step_function_context_registry.values()})
+                   for ctx in list(step_function_context_registry.values())})
 
 
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,

@@ -36,11 +36,16 @@ def catalogue() -> list[StepEntry]:
     for module in STEP_MODULES:
         importlib.import_module(module)
     entries = []
-    for func, ctx in list(step_function_context_registry.items()):
+    seen = set()
+    for ctx in list(step_function_context_registry.values()):
+        func = ctx.step_func
         module = getattr(func, "__module__", "")
+        pattern = getattr(ctx.parser, "name", str(ctx.parser))
+        if (ctx.type, pattern) in seen:
+            continue
+        seen.add((ctx.type, pattern))
         if not module.startswith("steps."):
             continue
-        pattern = getattr(ctx.parser, "name", str(ctx.parser))
         doc = inspect.getdoc(func) or ""
         example = ""
         lines = []

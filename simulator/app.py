@@ -12,7 +12,7 @@ import secrets
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from simulator import wire
@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from simulator.views.accounting import accounting_blueprint
     from simulator.views.control import control_blueprint
+    from simulator.views.inspector import inspector_blueprint
     from simulator.views.oauth import oauth_blueprint
     from simulator.views.openapi import openapi_blueprint
 
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oauth_blueprint())
     app.register_blueprint(control_blueprint())
     app.register_blueprint(openapi_blueprint())
+    app.register_blueprint(inspector_blueprint())
     _install_hooks(app)
     _install_error_handlers(app)
 
@@ -85,29 +87,32 @@ def _install_hooks(app: Flask) -> None:
 
 
 def _journal(response: Response) -> None:
+    # the request and g through their proxies once, not twenty times (each lookup costs; issue 6)
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]
+    facts: Any = g._get_current_object()  # type: ignore[attr-defined]
     backends: Backends = current_app.extensions[EXTENSION]
-    fault: QBOFault | None = g.get("fault")
-    dropped = g.get("dropped", False)
+    fault: QBOFault | None = facts.get("fault")
+    dropped = facts.get("dropped", False)
     body = "" if dropped or response.direct_passthrough or response.mimetype == "application/pdf" \
         else response.get_data(as_text=True)
     backends.journal.record(
         at=backends.clock.now().isoformat(timespec="milliseconds"),
-        method=request.method, path=request.path, query=redact_query(request.query_string.decode("latin-1")),
+        method=req.method, path=req.path, query=redact_query(req.query_string.decode("latin-1")),
         status=0 if dropped else response.status_code,
-        duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-        realm_id=g.get("realm_id"), entity=g.get("entity"), operation=g.get("operation"),
-        intuit_tid=response.headers.get("intuit_tid"), requestid=request.args.get("requestid"),
+        duration_ms=round((time.perf_counter() - facts.get("started", time.perf_counter())) * 1000, 2),
+        realm_id=facts.get("realm_id"), entity=facts.get("entity"), operation=facts.get("operation"),
+        intuit_tid=response.headers.get("intuit_tid"), requestid=req.args.get("requestid"),
         fault_code=fault.code if fault else None, fault_message=fault.message if fault else None,
-        fault_detail=fault.detail if fault else None, fault_rule=g.get("fault_rule"),
-        replayed=g.get("replayed", False),
-        request_body=redact_text(_request_text(), request.content_type or ""),
+        fault_detail=fault.detail if fault else None, fault_rule=facts.get("fault_rule"),
+        replayed=facts.get("replayed", False),
+        request_body=redact_text(_request_text(req), req.content_type or ""),
         response_body=redact_text(body, response.content_type or ""),
         response_type=response.content_type or "",
         extra={"dropped": True} if dropped else {},
     )
 
 
-def _request_text() -> str:
+def _request_text(request: Request) -> str:
     """The request body for the journal; an oversized or unreadable one is described, not read."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and (request.content_length or 0) > limit:
@@ -142,7 +147,10 @@ def _install_error_handlers(app: Flask) -> None:
         if request.path.startswith("/v3/"):
             return _fault(UnsupportedOperation(
                 operation=f"Could not find resource for relative : {request.path} of full path: {request.url}"))
-        response = wire.json_response({"error": error.name, "detail": error.description}, error.code or 500)
+        methods = getattr(error, "valid_methods", None)  # a 405 must say what is allowed (RFC 9110 §15.5.6)
+        headers = {"Allow": ", ".join(methods)} if methods else None
+        body = {"error": error.name, "detail": error.description}
+        response = wire.json_response(body, error.code or 500, headers)
         return response
 
     @app.errorhandler(Exception)

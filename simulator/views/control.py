@@ -75,7 +75,7 @@ def control_blueprint() -> Blueprint:
         given = request.headers.get("X-Control-Token", "")
         if token and hmac.compare_digest(str(token), given):
             return None
-        if _loopback(request.remote_addr):
+        if is_loopback(request.remote_addr):
             return None
         return ok({"error": "Forbidden", "detail": "the control API answers loopback clients only; "
                                                    "configure CONTROL_TOKEN and send X-Control-Token"}, 403)
@@ -105,7 +105,7 @@ def control_blueprint() -> Blueprint:
     return bp
 
 
-def _loopback(address: str | None) -> bool:
+def is_loopback(address: str | None) -> bool:
     try:
         return ipaddress.ip_address((address or "").split("%")[0]).is_loopback
     except ValueError:

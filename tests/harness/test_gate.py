@@ -1,0 +1,109 @@
+"""The release gate end to end: real pytest runs of the feature suite, reports checked in a real browser."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+import xmlschema
+
+from harness.gate import FEATURE_SUITE, ROOT, GateOptions, render_table, run_gate
+from harness.reports.junit import SCHEMA
+from harness.results import coverage
+
+CUCUMBER_SCHEMA = json.loads((Path(__file__).parent / "cucumber.schema.json").read_text())
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def headless_dom(page: Path) -> str:
+    """The DOM of ``page`` as a real headless Chromium renders it (flags for a sandboxed, offline machine)."""
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--dump-dom", page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_the_gate_passes_on_main_with_valid_reports(tmp_path: Path) -> None:
+    outcome = run_gate(GateOptions(reports=tmp_path, quiet=True))
+    assert outcome.passed and outcome.exit_code == 0, render_table(outcome.results) + outcome.output[-3000:]
+    assert all(row.status == "passed" for row in coverage(outcome.results))
+    assert len(outcome.results) >= 30
+    xmlschema.XMLSchema(str(SCHEMA)).validate(str(outcome.reports["junit"]))
+    jsonschema.validate(json.loads(outcome.reports["cucumber"].read_text()), CUCUMBER_SCHEMA)
+    journals = [r.journal for r in outcome.results if r.journal]
+    assert journals and any(e["fault_code"] == "6140" for j in journals for e in j)
+    if CHROMIUM is None:
+        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
+    dom = headless_dom(outcome.reports["html"])
+    assert 'id="verdict">PASSED' in dom
+    assert dom.count('<tr data-case="') == 7
+    assert "Duplicate Document Number Error" in dom  # the fault from the journal, in the scenario's traffic
+
+
+def test_deleting_or_breaking_a_case_fails_the_gate_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    features = tmp_path / "features"
+    shutil.copytree(ROOT / "features", features)
+    (features / "invoice_sync" / "voided_invoice.feature").unlink()
+    historical = features / "invoice_sync" / "historical_invoice.feature"
+    historical.write_text(historical.read_text().replace('with a total of $330.00', 'with a total of $331.00'))
+    monkeypatch.setenv("QBO_SIM_FEATURES", str(features))
+    outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True))
+    assert outcome.exit_code == 1 and not outcome.passed
+    rows = {row.case.id: row.status for row in coverage(outcome.results)}
+    assert rows["voided-invoice"] == "missing"
+    assert rows["historical-invoice"] == "failed"
+    assert {case for case, status in rows.items() if status != "passed"} == {"voided-invoice", "historical-invoice"}
+    table = render_table(outcome.results)
+    assert "voided-invoice" in table and "MISSING" in table and "FAILED" in table
+
+
+def test_a_misspelt_step_fails_with_the_closest_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "typo.feature").write_text(
+        "Feature: A typo\n  Scenario: Misspelt finalize\n"
+        "    Given a Caspen account connected to an Australian QuickBooks company\n"
+        "    When I finalise the invoice\n")
+    monkeypatch.setenv("QBO_SIM_FEATURES", str(tmp_path))
+    outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True))
+    assert outcome.exit_code == 1
+    [result] = outcome.results
+    assert 'Unknown step "When I finalise the invoice"' in (result.error or "")
+    assert "I finalize the invoice" in (result.error or "")
+    assert [s["status"] for s in result.steps] == ["passed", "undefined"]
+
+
+def test_a_tag_typo_stops_collection_with_the_known_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "tag.feature").write_text(
+        "@article:duplicate-doc-number\nFeature: Tag typo\n  Scenario: x\n"
+        "    Given a Caspen account connected to an Australian QuickBooks company\n")
+    monkeypatch.setenv("QBO_SIM_FEATURES", str(tmp_path))
+    outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True))
+    assert outcome.exit_code == 1 and not outcome.results
+    assert "Did you mean @article:duplicate-document-number?" in outcome.output
+
+
+def test_step_catalogue_lists_every_step_with_an_example(tmp_path: Path) -> None:
+    from harness.catalogue import catalogue
+    from simulator.cli import main
+
+    entries = catalogue()
+    assert len(entries) >= 40
+    missing = [e.pattern for e in entries if not e.example]
+    assert missing == [], f"steps without an Example: line in their docstring: {missing}"
+    assert main(["steps", "--markdown", str(tmp_path / "steps.md"), "--html", str(tmp_path / "steps.html")]) == 0
+    markdown = (tmp_path / "steps.md").read_text()
+    assert "Given a Caspen account connected to an Australian QuickBooks company" in markdown
+    assert '<td><code>the QuickBooks status card shows &quot;{title}&quot;</code></td>' in \
+        (tmp_path / "steps.html").read_text()
+
+
+def test_feature_suite_location_is_the_one_pytest_runs() -> None:
+    assert (FEATURE_SUITE / "test_features.py").exists()

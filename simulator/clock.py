@@ -30,10 +30,15 @@ class SimClock:
     def today(self, tz: tzinfo) -> date:
         return self.now(tz).date()
 
+    #: how far the simulated clock may run ahead of real time (beyond it dates stop being representable)
+    MAX_OFFSET = 200 * 366 * 86400.0
+
     def advance(self, seconds: float) -> float:
-        if seconds < 0:
+        if not seconds >= 0:  # also refuses NaN
             raise ValueError("the simulated clock only moves forward")
         with self._lock:
+            if self._offset + seconds > self.MAX_OFFSET:
+                raise ValueError("the simulated clock cannot run more than 200 years ahead")
             self._offset += seconds
             return self._offset
 

@@ -93,15 +93,18 @@ def read_scenario(source: str | Path | dict[str, Any]) -> tuple[str, dict[str, A
 
 
 def _locate(name: str) -> Path:
-    candidate = Path(name)
-    if candidate.suffix == ".toml" or os.sep in name or "/" in name:
-        if candidate.is_file():
-            return candidate
-        raise ScenarioError(f"{name}: no such scenario file")
-    for directory in scenario_dirs():
-        path = directory / f"{name}.toml"
-        if path.is_file():
-            return path
+    try:
+        candidate = Path(name)
+        if candidate.suffix == ".toml" or os.sep in name or "/" in name:
+            if candidate.is_file():
+                return candidate
+            raise ScenarioError(f"{name}: no such scenario file")
+        for directory in scenario_dirs():
+            path = directory / f"{name}.toml"
+            if path.is_file():
+                return path
+    except (OSError, ValueError) as exc:  # a name no file system accepts (too long, NUL byte)
+        raise ScenarioError(f"{name[:80]!r}: not a usable scenario name or path ({exc})") from None
     known = sorted({p.stem for d in scenario_dirs() for p in d.glob("*.toml")})
     raise ScenarioError(f"{name}: no bundled scenario of that name; known: {', '.join(known) or 'none'}")
 

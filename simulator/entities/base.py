@@ -224,7 +224,8 @@ def bump(record: dict[str, Any], op: Op) -> None:
 
 
 def new_meta(op: Op) -> dict[str, str]:
-    return {"CreateTime": op.meta_time, "LastUpdatedTime": op.meta_time}
+    stamp = op.meta_time  # formatted once: strftime and the offset are not free (issue 6)
+    return {"CreateTime": stamp, "LastUpdatedTime": stamp}
 
 
 def resolve_ref(company: Company, entity: str, reference: dict[str, str] | None, element: str,

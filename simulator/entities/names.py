@@ -24,10 +24,23 @@ from simulator.entities.base import (
     resolve_ref,
     text,
 )
-from simulator.faults import DuplicateName, InvalidEnum, InvalidString, NoNameProvided, RequiredParamMissing
+from simulator.faults import (
+    DuplicateName,
+    InvalidEnum,
+    InvalidProperty,
+    InvalidString,
+    NoNameProvided,
+    RequiredParamMissing,
+)
 
 if TYPE_CHECKING:
     from simulator.company import Company
+
+
+#: fields that hold text: an object or array there is a malformed body (2010), as in QBO
+TEXT_FIELDS = frozenset({"DisplayName", "Name", "Title", "GivenName", "MiddleName", "FamilyName", "Suffix",
+                         "CompanyName", "Notes", "Sku", "Description", "PurchaseDesc", "AcctNum", "ResaleNum",
+                         "PrintOnCheckName", "TaxRegistrationNumber", "Type", "AccountType", "AccountSubType"})
 
 
 class NameList(EntityType):
@@ -61,6 +74,9 @@ class NameList(EntityType):
 
     def build(self, company: Company, fields: dict[str, Any], op: Op, *, current: dict[str, Any] | None
               ) -> dict[str, Any]:
+        for key, value in fields.items():
+            if key in TEXT_FIELDS and isinstance(value, (dict, list)):
+                raise InvalidProperty(element=key, reason=f"{key}:failed to parse json object; a property")
         record: dict[str, Any] = {
             "domain": "QBO", "sparse": False,
             "Id": current["Id"] if current else company.next_id(self.name),

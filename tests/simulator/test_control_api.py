@@ -137,3 +137,18 @@ def test_bundled_scenario_seeds_the_clash(qbo_sim: SimulatorHandle) -> None:
         assert response.json()["Fault"]["Error"][0]["code"] == "6140"
     finally:
         qbo_sim.delete_company(realm)
+
+
+def test_the_clock_refuses_to_run_past_representable_dates(qbo_sim: SimulatorHandle) -> None:
+    app = create_app({"COMPANIES": ()})
+    client = app.test_client()
+    for _ in range(2):
+        client.post("/_sim/clock/advance", json={"days": 36_000})
+    refused = client.post("/_sim/clock/advance", json={"days": 36_000})
+    assert refused.status_code == 400 and "200 years" in refused.json["detail"]
+    assert client.get("/_sim/clock").status_code == 200
+
+
+def test_an_unusable_scenario_name_is_a_clear_error(qbo_sim: SimulatorHandle) -> None:
+    with pytest.raises(ControlAPIError, match="not a usable scenario name"):
+        qbo_sim.load_scenario("x" * 5000)

@@ -208,3 +208,9 @@ def test_journal_redacts_secrets(api: QBOApi) -> None:
     dump = json.dumps(api.sim.journal())
     for secret in (tokens["refresh_token"], tokens["access_token"], api.session.headers["Authorization"][7:]):
         assert secret not in dump
+
+
+def test_an_array_where_text_belongs_is_2010(api: QBOApi) -> None:
+    response = api.post("customer", {"DisplayName": "Array Person", "GivenName": ["a"]})
+    assert fault_of(response)["code"] == "2010"
+    assert api.query("select count(*) from Customer where DisplayName = 'Array Person'")["totalCount"] == 0

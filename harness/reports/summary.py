@@ -1,0 +1,37 @@
+"""The article coverage table as JSON (for CI tooling) and Markdown (for a PR comment or job summary)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness.results import ScenarioResult, coverage, gate_passed
+
+__all__ = ["write_coverage", "coverage_rows"]
+
+
+def coverage_rows(results: list[ScenarioResult], *, require_full_coverage: bool = True) -> list[dict[str, object]]:
+    rows = []
+    for row in coverage(results):
+        status = row.status
+        if status == "missing" and not require_full_coverage:
+            status = "not selected"
+        rows.append({"case": row.case.id, "card_title": row.case.card_title or "(no card)",
+                     "scenarios": row.passed + row.failed, "passed": len(row.passed), "failed": len(row.failed),
+                     "status": status})
+    return rows
+
+
+def write_coverage(results: list[ScenarioResult], json_path: Path, md_path: Path, *,
+                   require_full_coverage: bool = True) -> None:
+    rows = coverage_rows(results, require_full_coverage=require_full_coverage)
+    summary = {"passed": gate_passed(results) if require_full_coverage else
+               not any(r.outcome == "failed" for r in results),
+               "scenarios": len(results), "failed": sum(r.outcome == "failed" for r in results),
+               "cases": rows}
+    json_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    lines = ["| article case | card title | scenarios | result |", "|---|---|---|---|"]
+    for row in rows:
+        names = "<br>".join(row["scenarios"]) or "—"  # type: ignore[arg-type]
+        lines.append(f"| `{row['case']}` | {row['card_title']} | {names} | {row['status']} |")
+    md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")

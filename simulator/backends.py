@@ -40,6 +40,8 @@ class Backends:
         self.config = dict(config or {})
         self.clock = SimClock()
         self.lock = threading.RLock()
+        #: set while this app's server shuts down: held requests (latency, timeout rules) let go at once
+        self.stopping = threading.Event()
         self.journal = Journal(int(self.config.get("JOURNAL_SIZE", 10_000)))
         self.faultplan = FaultPlan()
         self.oauth = OAuthServer(self.clock)

@@ -12,7 +12,6 @@ from typing import Any
 
 from waitress.server import create_server
 
-from simulator.views import injection
 
 __all__ = ["LiveServer"]
 
@@ -22,13 +21,13 @@ class LiveServer:
 
     def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16) -> None:
         self.app = app
+        self._backends = app.extensions["qbo_simulator"]
         logging.getLogger("waitress").setLevel(logging.ERROR)  # dropped-connection rules are expected
         self._server = create_server(app, host=host, port=port, threads=threads, ident="qbo-sim",
                                      channel_timeout=300, clear_untrusted_proxy_headers=True,
                                      asyncore_loop_timeout=0.25)
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]
-        self._stopping = False
         self._thread = threading.Thread(target=self._run, name=f"qbo-sim:{self.port}", daemon=True)
 
     @property
@@ -37,8 +36,7 @@ class LiveServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> LiveServer:
-        injection.SHUTDOWN.clear()
-        self._stopping = False
+        self._backends.stopping.clear()
         self._thread.start()
         return self
 
@@ -48,21 +46,20 @@ class LiveServer:
         except OSError:
             # stop() closes the sockets from another thread, so the loop's select() may see a
             # closed descriptor (EBADF) on its way out; that is the loop ending, not a failure
-            if not self._stopping:
+            if not self._backends.stopping.is_set():
                 raise
 
     def stop(self) -> None:
         """Close the listener and every open connection (keep-alive clients too), then the workers."""
-        self._stopping = True
-        injection.SHUTDOWN.set()
+        self._backends.stopping.set()
         for channel in list(self._server._map.values()):  # type: ignore[union-attr]
             channel.close()
         self._server.task_dispatcher.shutdown(timeout=2)  # type: ignore[union-attr]
-        self.app.extensions["qbo_simulator"].webhooks.close()
+        self._backends.webhooks.close()
         self._thread.join(timeout=5)
 
     def serve_forever(self) -> None:
-        injection.SHUTDOWN.clear()
+        self._backends.stopping.clear()
         self._server.run()
 
     def __enter__(self) -> LiveServer:

@@ -8,18 +8,17 @@ when QuickBooks' load balancer drops it. A timeout holds the request first.
 
 from __future__ import annotations
 
-import threading
-import time
-
 from flask import Response, current_app, g
 
 from simulator.faultplan import FaultPlan, Match, RequestFacts
 from simulator.faults import CATALOGUE
 
-__all__ = ["before", "after", "dropped", "SHUTDOWN"]
+__all__ = ["before", "after", "dropped", "hold"]
 
-#: set when the server stops, so a held "timeout" request is released at once
-SHUTDOWN = threading.Event()
+
+def hold(seconds: float) -> None:
+    """Wait like a slow QuickBooks would, released at once when this app's server stops."""
+    current_app.extensions["qbo_simulator"].stopping.wait(seconds)
 
 
 def before(plan: FaultPlan, facts: RequestFacts) -> Response | None:
@@ -31,7 +30,7 @@ def before(plan: FaultPlan, facts: RequestFacts) -> Response | None:
     if action == "fault":
         raise CATALOGUE[match.rule.fault or ""](**match.rule.params)
     if action == "latency":
-        SHUTDOWN.wait(match.rule.latency_ms / 1000)
+        hold(match.rule.latency_ms / 1000)
         return None
     return _broken(match)
 
@@ -49,14 +48,14 @@ def after(plan: FaultPlan, facts: RequestFacts, response: Response) -> Response:
         g.fault = fault
         return wire.render_fault(fault, as_json=g.get("as_json", True), moment=g.company.now())
     if action == "latency":
-        SHUTDOWN.wait(match.rule.latency_ms / 1000)
+        hold(match.rule.latency_ms / 1000)
         return response
     return _broken(match)
 
 
 def _broken(match: Match) -> Response:
     if match.rule.action == "timeout":
-        SHUTDOWN.wait(match.rule.seconds)
+        hold(match.rule.seconds)
     return dropped()
 
 

@@ -214,3 +214,13 @@ def test_an_array_where_text_belongs_is_2010(api: QBOApi) -> None:
     response = api.post("customer", {"DisplayName": "Array Person", "GivenName": ["a"]})
     assert fault_of(response)["code"] == "2010"
     assert api.query("select count(*) from Customer where DisplayName = 'Array Person'")["totalCount"] == 0
+
+
+def test_stopping_another_server_does_not_release_this_ones_timeouts(api: QBOApi) -> None:
+    from simulator import LiveServer, create_app
+
+    with LiveServer(create_app({"COMPANIES": ()})):
+        pass  # another app's server starts and stops in the same process
+    api.sim.add_fault(action="timeout", seconds=5, realm_id=api.realm_id, operation="create", times=1)
+    with pytest.raises(requests.exceptions.Timeout):
+        api.session.post(f"{api.base}/invoice", json=api.invoice_body("T2"), timeout=0.5)

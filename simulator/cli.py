@@ -53,6 +53,8 @@ def _serve_parser(commands: Any) -> None:
                        help="load a scenario (repeatable); without it: a demo AU and a US company")
     serve.add_argument("--ready-file", type=Path, help="write connection details as JSON here once ready")
     serve.add_argument("--threads", type=int, default=16, help="worker threads (default 16)")
+    serve.add_argument("--journal-size", type=int, default=None, metavar="N",
+                       help="request journal capacity (a ring buffer; default 10000)")
     serve.add_argument("--control-token", default=os.environ.get("QBO_SIM_CONTROL_TOKEN"),
                        help="allow /_sim from non-loopback clients presenting this X-Control-Token")
     serve.set_defaults(run=serve_command)
@@ -64,6 +66,11 @@ def serve_command(args: argparse.Namespace) -> int:
     from simulator.server import LiveServer
 
     config: dict[str, Any] = {"CONTROL_TOKEN": args.control_token}
+    if args.journal_size is not None:
+        if args.journal_size < 1:
+            print("qbo-sim: --journal-size must be at least 1", file=sys.stderr)
+            return 2
+        config["JOURNAL_SIZE"] = args.journal_size
     if args.scenario:
         config["SCENARIOS"] = tuple(args.scenario)
     try:

@@ -6,8 +6,11 @@ Rules (each one is an article case or a QuickBooks fact):
   expires, and once more if QuickBooks still answers 401. A rotated refresh token is stored in the
   same transaction as the new access token, so a crash can never keep the dead one.
 * **At most one refresh in flight per connection**: refreshing takes a lock, then re-reads the
-  tokens, because the thread that held the lock before may already have refreshed. Two refreshes
-  racing with the same refresh token could otherwise lose the rotated one.
+  tokens, because whoever held the lock before may already have refreshed. Two refreshes racing
+  with the same refresh token could otherwise lose the rotated one (the loser gets ``invalid_grant``
+  and the connection would look expired). The lock covers this process's threads *and* every other
+  process (or ``CaspenAccount``) using the same store file: an exclusive ``flock`` on
+  ``<store>.refresh-lock`` (POSIX; elsewhere, and for ``:memory:`` stores, the in-process lock only).
 * ``invalid_grant`` marks the connection ``expired``. From then on :meth:`QuickBooksConnection.access_token`
   raises :class:`~sync_client.errors.ConnectionExpiredError` *without any network call*, until a fresh
   authorization (reconnect) — no retry storm against Intuit.
@@ -20,13 +23,19 @@ import http.server
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: the in-process lock only
+    fcntl = None  # type: ignore[assignment]
 
 from sync_client.config import SyncConfig
 from sync_client.errors import (
@@ -177,16 +186,35 @@ class QuickBooksConnection:
         token = self._fresh_token()
         if token is not None:
             return token
-        with self._lock:
-            token = self._fresh_token()  # another thread may have refreshed while we waited
+        with self._single_refresh():
+            token = self._fresh_token()  # another thread or process may have refreshed while we waited
             return token if token is not None else self._refresh()
 
     def refresh_after_unauthorized(self, stale_access_token: str) -> str:
-        with self._lock:
+        with self._single_refresh():
             row = self._usable_row()
             if row.access_token and row.access_token != stale_access_token:
                 return row.access_token  # someone refreshed since that request was sent
             return self._refresh()
+
+    @contextmanager
+    def _single_refresh(self) -> Iterator[None]:
+        """Held while deciding whether to refresh and doing it: one refresh per connection at a time.
+
+        The thread lock orders this object's threads; the file lock orders every process (and every
+        other ``CaspenAccount``) on the same store file, which do not share the thread lock. It guards
+        only refreshes (the database stays free for everyone else while a token request is in flight).
+        """
+        with self._lock:
+            if fcntl is None or self.store.path == ":memory:":
+                yield
+                return
+            with open(f"{self.store.path}.refresh-lock", "a") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _usable_row(self) -> Any:
         row = self.store.connection()

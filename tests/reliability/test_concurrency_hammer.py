@@ -1,0 +1,162 @@
+"""16 threads hammering the same invoices and customers of several companies (issue 7, "Concurrency").
+
+Mixed reads, sparse updates and creates, racing on purpose. Every write either applies with SyncToken + 1
+or gets 5010; no update is lost (a record's final SyncToken equals the updates that applied to it); Ids
+are unique per company; nothing crosses realms; a requestid sent by 16 threads at once is written once.
+(tests/simulator/test_concurrency.py has the single-invoice and single-purpose versions of these.)
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from simulator.testing import SimulatorHandle
+from tests.conftest import QBOApi
+
+from .profiles import Figures, Profile
+
+RECORDS_PER_ENTITY = 3
+
+
+@pytest.fixture
+def companies(qbo_sim: SimulatorHandle, profile: Profile) -> Any:
+    realms = [qbo_sim.create_company("AU", customers=RECORDS_PER_ENTITY) for _ in range(profile.hammer_companies)]
+    yield realms
+    for realm in realms:
+        qbo_sim.delete_company(realm)
+
+
+def test_hammering_shared_records_loses_no_update_and_crosses_no_realm(
+        qbo_sim: SimulatorHandle, companies: list[str], profile: Profile, figures: Figures) -> None:
+    setup = {realm: QBOApi(qbo_sim, realm) for realm in companies}
+    shared: dict[str, dict[str, list[str]]] = {}
+    for index, (realm, api) in enumerate(setup.items()):
+        invoices = []
+        for n in range(RECORDS_PER_ENTITY):
+            response = api.post("invoice", api.invoice_body(f"R{index}-SEED{n}", customer=str(n % 2 + 1)))
+            assert response.status_code == 200, response.text
+            invoices.append(response.json()["Invoice"]["Id"])
+        customers = [c["Id"] for c in api.query("select * from Customer")["Customer"]]
+        shared[realm] = {"Invoice": invoices, "Customer": customers}
+
+    lock = threading.Lock()
+    applied: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    created: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    problems: list[str] = []
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        clients = {realm: QBOApi(qbo_sim, realm) for realm in companies}
+        for step in range(profile.hammer_rounds * 5):
+            realm = rng.choice(companies)
+            index = companies.index(realm)
+            api = clients[realm]
+            entity = rng.choice(("Invoice", "Customer"))
+            record_id = rng.choice(shared[realm][entity])
+            action = rng.choices(("read", "update", "create", "query"), weights=(3, 4, 2, 1))[0]
+            if action == "read":
+                response = api.get(f"{entity.lower()}/{record_id}")
+                ok = response.status_code == 200 and response.json()[entity]["Id"] == record_id
+            elif action == "query":
+                response = api.get("query", query=f"select * from {entity} maxresults 50")
+                rows = response.json()["QueryResponse"].get(entity, []) if response.status_code == 200 else None
+                ok = rows is not None and all(_realm_tag(r, entity) in (None, index) for r in rows)
+            elif action == "update":
+                current = api.get(f"{entity.lower()}/{record_id}").json()[entity]
+                sent = int(current["SyncToken"])
+                note = {"PrivateNote": f"w{seed}-{step}"} if entity == "Invoice" else {"Notes": f"w{seed}-{step}"}
+                response = api.post(entity.lower(), {"Id": record_id, "SyncToken": str(sent), "sparse": True, **note})
+                if response.status_code == 200:
+                    got = int(response.json()[entity]["SyncToken"])
+                    ok = got == sent + 1
+                    with lock:
+                        applied[(realm, entity, record_id)].append(got)
+                else:
+                    ok = response.status_code == 400 and response.json()["Fault"]["Error"][0]["code"] == "5010"
+                    with lock:
+                        counts["stale_5010"] += 1
+            else:
+                tag = f"R{index}-T{seed}-{step}"
+                if entity == "Invoice":
+                    response = api.post("invoice", api.invoice_body(tag))
+                else:
+                    response = api.post("customer", {"DisplayName": tag})
+                ok = response.status_code == 200
+                if ok:
+                    with lock:
+                        created[realm].append((entity, response.json()[entity]["Id"], tag))
+            with lock:
+                counts[action] += 1
+                if not ok:
+                    problems.append(f"{action} {entity} {record_id} in {realm}: {response.status_code} "
+                                    f"{response.text[:200]}")
+
+    with ThreadPoolExecutor(profile.hammer_threads) as pool:
+        list(pool.map(worker, range(profile.hammer_threads)))
+    assert problems == []
+
+    for index, (realm, api) in enumerate(setup.items()):
+        for entity in ("Invoice", "Customer"):
+            for record_id in shared[realm][entity]:
+                final = int(api.get(f"{entity.lower()}/{record_id}").json()[entity]["SyncToken"])
+                tokens = applied[(realm, entity, record_id)]
+                assert sorted(tokens) == list(range(1, final + 1)), (realm, entity, record_id)  # seeded at 0
+            rows = api.query(f"select * from {entity} maxresults 1000")[entity]
+            ids = [r["Id"] for r in rows]
+            assert len(ids) == len(set(ids)), f"duplicate {entity} Ids in {realm}"
+            mine = {(e, i, tag) for e, i, tag in created[realm] if e == entity}
+            assert len(rows) == len(shared[realm][entity]) + len(mine)
+            assert {r["Id"] for r in rows} >= {i for _, i, _ in mine}
+            assert all(_realm_tag(r, entity) in (None, index) for r in rows), "a record crossed realms"
+    figures.record("concurrency", threads=profile.hammer_threads, companies=len(companies),
+                   operations=sum(counts[a] for a in ("read", "update", "create", "query")),
+                   updates_applied=sum(len(v) for v in applied.values()), stale_5010=counts["stale_5010"],
+                   creates=counts["create"], lost_updates=0, duplicate_ids=0, cross_realm=0)
+
+
+def _realm_tag(record: dict[str, Any], entity: str) -> int | None:
+    """The company index a test-created record names (``R<index>-…``); None for seeded records."""
+    label = record.get("DocNumber") if entity == "Invoice" else record.get("DisplayName")
+    if not label or not label.startswith("R") or "-" not in label:
+        return None
+    head = label.split("-", 1)[0][1:]
+    return int(head) if head.isdigit() else None
+
+
+def test_one_requestid_sent_by_16_threads_at_once_writes_once_per_company(
+        qbo_sim: SimulatorHandle, companies: list[str], profile: Profile, figures: Figures) -> None:
+    rounds = max(2, profile.hammer_rounds // 3)
+    barrier = threading.Barrier(profile.hammer_threads)
+    plan = [(realm, str(uuid.uuid4()), f"RID{r}") for r in range(rounds) for realm in companies]
+    clients = [{realm: QBOApi(qbo_sim, realm) for realm in companies} for _ in range(profile.hammer_threads)]
+    answers: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
+    lock = threading.Lock()
+
+    def sender(n: int) -> None:
+        for realm, request_id, doc in plan:
+            api = clients[n][realm]
+            barrier.wait()  # all 16 leave together: the duplicates arrive concurrently
+            response = api.post("invoice", api.invoice_body(doc), requestid=request_id)
+            with lock:
+                answers[request_id].append((response.status_code, response.content))
+
+    with ThreadPoolExecutor(profile.hammer_threads) as pool:
+        list(pool.map(sender, range(profile.hammer_threads)))
+    replayed = 0
+    for realm, request_id, doc in plan:
+        got = answers[request_id]
+        assert {status for status, _ in got} == {200}
+        assert len({body for _, body in got}) == 1  # every duplicate got the first answer, byte for byte
+        assert sum(1 for r in qbo_sim.records(realm, "Invoice") if r.get("DocNumber") == doc) == 1
+        replayed += sum(1 for e in qbo_sim.journal(realm) if e["requestid"] == request_id and e["replayed"])
+    assert replayed == len(plan) * (profile.hammer_threads - 1)
+    figures.record("requestid replay", concurrent_duplicates=len(plan) * profile.hammer_threads,
+                   written=len(plan), replayed=replayed)

@@ -93,4 +93,57 @@ def test_invoice_lifecycle(
         )
     )
     contract_stats.lifecycle.update(seen)
-    assert {"create", "read", "update", "void", "delete"} <= set(seen), dict(seen)
+    # which steps random generation reaches depends on Hypothesis' seed pool (it mines literals from every
+    # loaded module); the full chain is proven deterministically by test_documented_links_walk_the_lifecycle
+    assert {"create", "read", "update"} <= set(seen), dict(seen)
+
+
+def _resolve(expression: Any, request_path: dict[str, str], body: dict[str, Any]) -> Any:
+    """An OpenAPI runtime expression (``$request.path.x``, ``$response.body#/a/b``) or a literal."""
+    if isinstance(expression, dict):
+        return {key: _resolve(value, request_path, body) for key, value in expression.items()}
+    if not isinstance(expression, str) or not expression.startswith("$"):
+        return expression
+    if expression.startswith("$request.path."):
+        return request_path[expression.removeprefix("$request.path.")]
+    pointer = expression.removeprefix("$response.body#")
+    value: Any = body
+    for part in pointer.strip("/").split("/"):
+        value = value[part]
+    return value
+
+
+def test_documented_links_walk_the_lifecycle(contract_sim: ContractSimulator) -> None:
+    """Follow the document's own links from an invoice create: read, sparse update, void, delete all succeed."""
+    contract_sim.fresh()
+    client = contract_sim.app.test_client()
+    realm = DEFAULT_REALMS[0]
+    headers = {"Authorization": f"Bearer {contract_sim.token_for(realm)}", "Accept": "application/json"}
+    document = client.get("/openapi.json").get_json()
+    operations = {op["operationId"]: (path, method) for path, item in document["paths"].items()
+                  for method, op in item.items() if isinstance(op, dict) and "operationId" in op}
+    path, _ = operations["writeInvoice"]
+    created = client.post(path.replace("{realmId}", realm), headers=headers, json={
+        "CustomerRef": {"value": "1"}, "DocNumber": "LINK-1",
+        "Line": [{"DetailType": "SalesItemLineDetail", "Amount": 10,
+                  "SalesItemLineDetail": {"ItemRef": {"value": "1"}, "TaxCodeRef": {"value": "5"}}}]})
+    assert created.status_code == 200, created.get_data(as_text=True)
+    links = document["paths"][path]["post"]["responses"]["200"]["links"]
+    body, request_path = created.get_json(), {"realmId": realm}
+    for name in ("ReadInvoice", "SparseUpdateInvoice", "VoidInvoice", "DeleteInvoice"):
+        link = links[name]
+        target_path, method = operations[link["operationId"]]
+        params = _resolve(link["parameters"], request_path, body)
+        url = target_path
+        query = {}
+        for key, value in params.items():
+            if key.startswith("query."):
+                query[key.removeprefix("query.")] = value
+            else:
+                url = url.replace("{" + key + "}", str(value))
+        payload = _resolve(link.get("requestBody"), request_path, body)
+        answer = client.open(url, method=method.upper(), headers=headers, query_string=query, json=payload)
+        assert answer.status_code == 200, f"{name}: {answer.status_code} {answer.get_data(as_text=True)[:300]}"
+        if name != "ReadInvoice" and "Invoice" in answer.get_json():
+            body = answer.get_json()  # the next step uses the SyncToken this one returned
+    assert client.get(f"/v3/company/{realm}/invoice/{body['Invoice']['Id']}", headers=headers).status_code == 400

@@ -46,7 +46,7 @@ Feature: Tax rates that QuickBooks cannot use
     Then the QuickBooks status card shows "Synced"
     And QuickBooks has the invoice with a total of $100.00
 
-  Scenario Outline: The tax error in a <region> company
+  Scenario Outline: The tax error in a company in <region>
     Given a Caspen account connected to a QuickBooks company in <region>
     And a client "Jo Citizen" with client id 4200042
     And the Caspen tax rate "<rate>" is not linked to QuickBooks

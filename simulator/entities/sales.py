@@ -303,4 +303,4 @@ def _enum(fields: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-__all__ = ["Invoice", "CreditMemo", "SalesForm", "RequiredParamMissing"]
+__all__ = ["Invoice", "CreditMemo", "SalesForm"]

@@ -1,0 +1,465 @@
+"""``qbo-sim bench`` (registered into :mod:`simulator.cli`) and ``python -m benchmarks``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register", "main", "BENCHMARKS", "Plan"]
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How big each benchmark is: the full run is the figure of record, quick mode only proves it runs."""
+
+    quick: bool
+    seconds: float  # per load run
+    rounds: int  # alternating baseline/simulator rounds
+    cold_starts: int
+    invoices: int
+    customers: int
+    queries: int
+    companies: int
+    push: int  # invoices in the sync bulk push
+
+    @classmethod
+    def make(cls, quick: bool) -> Plan:
+        if quick:
+            return cls(
+                True,
+                seconds=1,
+                rounds=1,
+                cold_starts=1,
+                invoices=1_000,
+                customers=100,
+                queries=50,
+                companies=5,
+                push=30,
+            )
+        return cls(
+            False,
+            seconds=8,
+            rounds=3,
+            cold_starts=5,
+            invoices=100_000,
+            customers=10_000,
+            queries=400,
+            companies=200,
+            push=10_000,
+        )
+
+
+def _serving(plan: Plan, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.serving import Settings, serving
+
+    return serving(Settings(seconds=plan.seconds, rounds=plan.rounds, quick=plan.quick))
+
+
+def _cold_start(plan: Plan, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.process import cold_start
+
+    return cold_start(plan.cold_starts)
+
+
+def _scale(plan: Plan, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.results import Figure, verdict
+    from benchmarks.scale import big_company
+
+    r = big_company(plan.invoices, plan.customers, plan.queries)
+    size = f"{plan.invoices:,} invoices + {plan.customers:,} customers"
+    return [
+        Figure(
+            "scale",
+            f"seed {size}",
+            r["seed_seconds"],
+            "s",
+            target="≤ 20 s" if not plan.quick else "",
+            verdict=verdict(r["seed_seconds"] <= 20) if not plan.quick else "info",
+            note=f"{r['records_per_second']:,.0f} records/s through the entity rules (benchmarks.scale.seed)",
+        ),
+        Figure(
+            "scale",
+            "SELECT * FROM Invoice WHERE DocNumber = '…' p50",
+            r["docnumber_p50_ms"],
+            "ms",
+            target="≤ 2 ms",
+            verdict=verdict(r["docnumber_p50_ms"] <= 2),
+            note=f"in-process service.query over {plan.queries} random DocNumbers; "
+            f"p99 {r['docnumber_p99_ms']:.3f} ms",
+        ),
+        Figure(
+            "scale",
+            "MetaData.LastUpdatedTime > … query p50",
+            r["cdc_query_p50_ms"],
+            "ms",
+            target="≤ 50 ms",
+            verdict=verdict(r["cdc_query_p50_ms"] <= 50),
+            note=f"the latest 1 % of changes ({r['cdc_query_rows']} rows, MAXRESULTS 1000); "
+            "the /cdc endpoint "
+            f"(Invoice,Customer) over the same moment: {r['cdc_endpoint_p50_ms']:.2f} ms",
+        ),
+        Figure(
+            "scale",
+            f"simulator RSS with {size}",
+            r["rss_mb"],
+            "MiB",
+            target="≤ 1024 MiB",
+            verdict=verdict(r["rss_mb"] <= 1024),
+            note=f"VmRSS of the simulator process after seeding (peak {r['peak_rss_mb']:.0f} MiB, "
+            f"{r['rss_before_mb']:.0f} MiB before)",
+        ),
+    ]
+
+
+def _companies(plan: Plan, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.results import Figure, verdict
+    from benchmarks.scale import idle_companies
+
+    r = idle_companies(plan.companies)
+    return [
+        Figure(
+            "memory",
+            "RSS per idle company",
+            r["per_company_mb"],
+            "MiB",
+            target="≤ 2 MiB",
+            verdict=verdict(r["per_company_mb"] <= 2),
+            note=f"RSS delta over {plan.companies} AU demo companies / {plan.companies} "
+            f"({r['rss_before_mb']:.0f} → {r['rss_after_mb']:.0f} MiB); "
+            f"{r['create_ms']:.1f} ms to create one",
+        )
+    ]
+
+
+def _gate(plan: Plan, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.process import gate
+    from benchmarks.results import SKIPPED, Figure
+
+    if plan.quick:
+        return [
+            Figure(
+                "gate", "qbo-sim gate --quiet wall", None, "s", verdict=SKIPPED, note="not run in quick mode"
+            )
+        ]
+    return _fastest_counts(gate() + gate(workers="auto"))
+
+
+def _suite(plan: Plan, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.process import suite
+    from benchmarks.results import SKIPPED, Figure
+
+    if not args.suite:
+        return [
+            Figure(
+                "suite",
+                "pytest (whole suite) wall",
+                None,
+                "s",
+                verdict=SKIPPED,
+                note="run with --suite (it runs the whole test suite)",
+            )
+        ]
+    return _fastest_counts(suite() + suite(workers="auto"))
+
+
+def _fastest_counts(figures: list[Any]) -> list[Any]:
+    """Serial and ``-n auto`` runs of one target: the faster is held to it, the other is context."""
+    from benchmarks.results import INFO, MET, MISSED
+
+    held = [f for f in figures if f.verdict in (MET, MISSED) and f.value is not None]
+    if len(held) == 2:
+        slower = max(held, key=lambda f: f.value)
+        slower.verdict = INFO
+        slower.note += " (the other run is faster and is the one held to the target)"
+    return figures
+
+
+def _sync(plan: Plan, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.sync import bulk_push
+
+    return bulk_push(plan.push)
+
+
+def _mocks(plan: Plan, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.mocks import mocks
+    from benchmarks.results import SKIPPED, Figure
+
+    if plan.quick:
+        return [
+            Figure(
+                "mocks",
+                "WireMock / Prism req/s",
+                None,
+                "req/s",
+                verdict=SKIPPED,
+                note="not run in quick mode",
+            )
+        ]
+    return mocks(plan.seconds)
+
+
+#: name → benchmark, in the order they run
+BENCHMARKS: dict[str, Callable[[Plan, argparse.Namespace], list[Any]]] = {
+    "serving": _serving,
+    "cold-start": _cold_start,
+    "scale": _scale,
+    "companies": _companies,
+    "gate": _gate,
+    "suite": _suite,
+    "sync": _sync,
+    "mocks": _mocks,
+}
+
+
+def register(commands: Any) -> None:
+    bench = commands.add_parser(
+        "bench", help="run the performance benchmarks and write benchmarks/RESULTS.md"
+    )
+    _arguments(bench)
+    bench.set_defaults(run=bench_command)
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="short runs and small data: proves the benchmarks work, not the figures of record",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"run only these (repeatable or comma-separated): {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="write the results here (default benchmarks/RESULTS.md"
+        "; a --quick run writes nothing unless --output is given)",
+    )
+    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    parser.add_argument("--suite", action="store_true", help="also time the whole pytest suite (slow)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile the serving routes with py-spy (pip install py-spy) and add it to the results",
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    from benchmarks.results import SKIPPED, Figure, Report, environment, now, render_markdown, render_table
+
+    names = [n.strip() for item in args.only for n in item.split(",") if n.strip()] or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(
+            f"qbo-sim bench: unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
+        return 2
+    plan = Plan.make(args.quick)
+    started, began = now(), time.perf_counter()
+    figures: list[Figure] = []
+    for name in names:
+        print(f"bench: {name} …", file=sys.stderr, flush=True)
+        try:
+            figures += BENCHMARKS[name](plan, args)
+        except Exception as exc:  # one broken benchmark must not hide the others' figures
+            figures.append(
+                Figure(
+                    name,
+                    "(failed to run)",
+                    None,
+                    "",
+                    verdict=SKIPPED,
+                    note=f"{type(exc).__name__}: {str(exc)[:400]}",
+                )
+            )
+    sections = [_how_it_was_run(plan)]
+    missed = _analysis(figures)
+    if missed:
+        sections.append(missed)
+    if args.profile:
+        sections.append(_profiles(plan))
+    report = Report(
+        figures=figures,
+        started=started,
+        seconds=time.perf_counter() - began,
+        command=_command_line(args),
+        quick=plan.quick,
+        environment=environment(),
+    )
+    print(render_table(figures))
+    output = args.output or (None if plan.quick else DEFAULT_OUTPUT)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(render_markdown(report, extra_sections=sections), encoding="utf-8")
+        print(f"\nwritten to {output}")
+    if args.json:
+        args.json.write_text(json.dumps([f.to_dict() for f in figures], indent=2) + "\n", encoding="utf-8")
+    broken = [f for f in figures if f.name == "(failed to run)"]
+    if broken:
+        return 1
+    return 1 if args.strict and report.missed else 0
+
+
+def _command_line(args: argparse.Namespace) -> str:
+    parts = ["qbo-sim", "bench"]
+    if args.quick:
+        parts.append("--quick")
+    for item in args.only:
+        parts += ["--only", item]
+    if args.suite:
+        parts.append("--suite")
+    if args.profile:
+        parts.append("--profile")
+    return shlex.join(parts)
+
+
+def _how_it_was_run(plan: Plan) -> str:
+    from benchmarks.load import generator_name
+
+    return "\n".join(
+        [
+            "## How it was run",
+            "",
+            f"- Load generator: `{generator_name()}` with 32 keep-alive connections, 2 threads, "
+            "closed loop; "
+            f"{plan.rounds} alternating baseline/simulator round(s) of {plan.seconds:.0f} s per route "
+            "after a warm-up. Install: `apt-get install wrk` (without it a multi-process Python client "
+            "runs, which competes for the CPU; the table names the generator).",
+            "- Servers: each in its own process; `qbo-sim serve` (waitress, 16 threads, the demo companies) "
+            "and `python -m benchmarks.baseline` (bare Flask on waitress with `LiveServer`'s options, "
+            "same threads) "
+            "answering "
+            "the simulator's own GET/POST bodies captured at the start of the run.",
+            f"- Scale: {plan.invoices:,} invoices and {plan.customers:,} customers seeded through the entity "
+            "rules in a "
+            "fresh simulator process (`python -m benchmarks.scale big`); queries in-process through "
+            "`simulator.service`.",
+            f"- Idle companies: {plan.companies} AU demo companies created in a fresh process; RSS from "
+            "`/proc/self/status`.",
+            f"- Sync bulk push: {plan.push:,} finalized invoices, `CaspenAccount.push_all()` against "
+            "`qbo-sim serve`, "
+            "rate limiter on a virtual clock (waits counted, not slept).",
+            "- WireMock / Prism: `npm install wiremock@3 @stoplight/prism-cli@5` into `$QBO_BENCH_TOOLS` "
+            "(default `~/.cache/qbo-bench-tools`); never a test dependency.",
+            "- Profiles: `qbo-sim bench --only serving --profile` (py-spy, `pip install py-spy`).",
+        ]
+    )
+
+
+#: why a target is missed and what would change it, by benchmark (shown only for missed figures)
+WHY: dict[str, str] = {
+    "serving": (
+        "**Serving (GET ≥ 70 %, POST ≥ 50 % of bare Flask).** Both servers are bound by one core of Python under "
+        "the GIL, so the ratio is the ratio of CPU per request (see the notes). The profiles below show where the "
+        "simulator's extra CPU goes, beyond Flask and waitress, which the baseline pays too: the journal (every "
+        "request's bodies decoded, redacted and recorded, ~10 % of GIL time), the accounting gate (bearer check, "
+        "classification, XML/JSON negotiation, ~8 %), rendering with `time` and QBO's headers (~9 %), and for "
+        "POST the invoice rules themselves (cleaning the body, line/tax computation, DocNumber checks, indexes, "
+        "history: ~15 %). What would change it: record journal entries lazily (keep the raw bytes, decode and "
+        "redact on read), cache each immutable record's JSON and splice `time` in, a cheaper request-context "
+        "(fewer `g`/`request` proxy lookups, no second `RequestFacts`), or run several server processes (the "
+        "ratio is per process; see docs/performance.md)."
+    ),
+    "latency": (
+        "**Latency p99 ≤ 20 ms at 32 clients.** 32 closed-loop clients saturate a GIL-bound server, so p50 is "
+        "32 / throughput (Little's law) and p99 adds waitress' thread scheduling; the bare-Flask baseline misses "
+        "it too on the same machine. Meeting it needs roughly 3,000+ req/s per process (not reachable by CPython "
+        "+ Flask here) or fewer concurrent clients per process: shard clients across several `qbo-sim serve` "
+        "processes."
+    ),
+    "gate": (
+        "**Gate ≤ 15 s.** With `-n auto` on 2 cores, the cost of starting workers (each imports the app and "
+        "starts its own simulator) outweighs the parallelism for 37 scenarios; the serial gate is the faster "
+        "one here. More cores, or sharding across CI machines (docs/performance.md), is what makes it scale."
+    ),
+    "suite": (
+        "**pytest ≤ 120 s.** The slowest tests are the gate's own end-to-end tests (each runs a child gate), the "
+        "schemathesis contract run and real-client/browser tests; together they are most of the wall time. "
+        "`-n auto` helps little on 2 shared cores. What would change it: mark the child-gate and contract tests "
+        "`slow` and run them in a separate CI job, or more cores for `-n auto`."
+    ),
+    "sync": (
+        "**Bulk push ≤ 60 s.** The work (client + simulator + HTTP) takes a few seconds; the time is QuickBooks' "
+        "documented limit of 40 batch requests per minute: 334 batches need at least (334 − 40) × 1.5 s ≈ 441 s. "
+        "The target cannot be met inside the documented limits; it would need a higher batch allowance from "
+        "Intuit, or the target restated as the work time."
+    ),
+}
+
+
+def _analysis(figures: list[Any]) -> str:
+    missed = [f for f in figures if f.verdict == "MISSED"]
+    if not missed:
+        return ""
+    names = list(dict.fromkeys(f.benchmark for f in missed))
+    lines = ["## Targets missed: why, and what would change it", ""]
+    for name in names:
+        figures_text = "; ".join(
+            f"{f.name} = {f.value:,.3g} {f.unit} (target {f.target})" for f in missed if f.benchmark == name
+        )
+        lines += [f"- {WHY.get(name, f'**{name}**.')} Measured: {figures_text}.", ""]
+    return "\n".join(lines)
+
+
+def _profiles(plan: Plan) -> str:
+    """py-spy samples of ``qbo-sim serve`` under GET and POST load, summarised (GIL-holding thread only)."""
+    from benchmarks.profiling import available, profile_under_load, summarize
+    from benchmarks.servers import INVOICE_BODY, SimulatorTarget, start_simulator
+
+    if not available():
+        return "## Profiles\n\npy-spy is not installed (`pip install py-spy`); no profile taken."
+    lines = [
+        "## Profiles",
+        "",
+        "py-spy (`--gil`: only the thread holding the GIL, which is what bounds a CPython server's "
+        "throughput), sampled at 250 Hz while wrk drives the route; inclusive share of samples per function "
+        "(simulator and Flask frames; waitress' own I/O loop is the rest). Collapsed stacks: "
+        "`benchmarks/profiles/`.",
+    ]
+    folder = Path(__file__).resolve().parent / "profiles"
+    server = start_simulator()
+    try:
+        target = SimulatorTarget(server)
+        for kind in ("get", "post"):
+            out = profile_under_load(
+                server.pid,
+                target.read_url if kind == "get" else target.create_url,
+                method=kind.upper(),
+                body=json.dumps(INVOICE_BODY).encode() if kind == "post" else b"",
+                headers=target.headers,
+                seconds=max(3, plan.seconds),
+                out=folder / f"serve-{kind}.txt",
+            )
+            lines += ["", f"### {kind.upper()} invoice", "", "```"]
+            lines += [
+                f"{share:6.1%}  {name}"
+                for name, share in summarize(out, top=60)
+                if name.startswith(("simulator/", "flask/", "accounting.py", "injection.py", "json/"))
+            ][:30]
+            lines.append("```")
+    finally:
+        server.stop()
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description="the issue-6 performance benchmarks"
+    )
+    _arguments(parser)
+    return bench_command(parser.parse_args(argv))

@@ -1,0 +1,105 @@
+"""``qbo-sim bench --quick`` runs end to end, so the benchmark command cannot rot.
+
+Structure and sanity only: speed is measured by the benchmark itself, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.cli import BENCHMARKS, main
+from benchmarks.results import Figure, render_table
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, list[dict], Path]:
+    folder = tmp_path_factory.mktemp("bench")
+    output, figures = folder / "RESULTS.md", folder / "figures.json"
+    code = main(
+        [
+            "--quick",
+            "--only",
+            "serving,cold-start,scale,companies,sync",
+            "--output",
+            str(output),
+            "--json",
+            str(figures),
+        ]
+    )
+    return code, output.read_text(encoding="utf-8"), json.loads(figures.read_text(encoding="utf-8")), folder
+
+
+def test_quick_bench_runs_every_selected_benchmark_and_writes_results(quick_run):
+    code, markdown, figures, _ = quick_run
+    assert code == 0, [f for f in figures if f["name"] == "(failed to run)"]
+    assert {f["benchmark"] for f in figures} >= {
+        "serving",
+        "latency",
+        "cold start",
+        "scale",
+        "memory",
+        "sync",
+    }
+    assert "| benchmark | figure | value | baseline | ratio | target | met? |" in markdown
+    assert "cores (os.cpu_count)" in markdown and "waitress" in markdown and "## How it was run" in markdown
+    assert "quick mode" in markdown
+
+
+def test_quick_figures_are_sane(quick_run):
+    _, _, figures, _ = quick_run
+    by_name = {f["name"]: f for f in figures}
+    get = by_name["GET invoice req/s"]
+    assert get["value"] > 0 and get["baseline"] > 0 and 0 < get["ratio"] < 10
+    assert get["details"]["cpu_us_per_request"] > 0
+    assert (
+        by_name["GET invoice p99 (32 clients)"]["value"]
+        >= by_name["GET invoice p50 (32 clients)"]["value"]
+        > 0
+    )
+    for figure in figures:
+        assert figure["verdict"] in ("met", "MISSED", "info", "skipped", "not yet measurable"), figure
+        if figure["verdict"] in ("met", "MISSED"):
+            assert figure["value"] is not None and figure["value"] >= 0 and figure["target"], figure
+
+
+def test_only_rejects_unknown_benchmarks(capsys):
+    assert main(["--quick", "--only", "nonsense"]) == 2
+    assert "unknown benchmark" in capsys.readouterr().err
+
+
+def test_every_benchmark_has_a_name_the_cli_accepts():
+    assert list(BENCHMARKS) == [
+        "serving",
+        "cold-start",
+        "scale",
+        "companies",
+        "gate",
+        "suite",
+        "sync",
+        "mocks",
+    ]
+
+
+def test_table_renders_missing_values_and_ratios():
+    table = render_table(
+        [
+            Figure("x", "a", 2.0, "s", baseline=1.0, baseline_name="b", target="≤ 1 s", verdict="MISSED"),
+            Figure("x", "b", None, "s", verdict="skipped", note="why"),
+        ]
+    )
+    assert "2.00×" in table and "MISSED" in table and "skipped" in table
+
+
+def test_qbo_sim_cli_has_the_bench_command():
+    from simulator.cli import main as qbo_sim
+
+    with pytest.raises(SystemExit) as exited:
+        qbo_sim(["bench", "--help"])
+    assert exited.value.code == 0
+    assert sys.modules.get("benchmarks.cli") is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ import xmlschema
 from harness.gate import FEATURE_SUITE, ROOT, GateOptions, render_table, run_gate
 from harness.reports.junit import SCHEMA
 from harness.results import coverage
+from simulator.backends import DEFAULT_CLIENT
 
 CUCUMBER_SCHEMA = json.loads((Path(__file__).parent / "cucumber.schema.json").read_text())
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -39,6 +41,10 @@ def test_the_gate_passes_on_main_with_valid_reports(tmp_path: Path) -> None:
     assert len(outcome.results) >= 30
     xmlschema.XMLSchema(str(SCHEMA)).validate(str(outcome.reports["junit"]))
     jsonschema.validate(json.loads(outcome.reports["cucumber"].read_text()), CUCUMBER_SCHEMA)
+    for report in (p for p in tmp_path.rglob("*") if p.is_file()):  # no token or secret reaches any report file
+        text = report.read_text(errors="replace")
+        assert not re.search(r"eyJ[A-Za-z0-9_-]{40,}|RT1-\d{2}-H0-", text), report
+        assert DEFAULT_CLIENT["client_secret"] not in text, report
     journals = [r.journal for r in outcome.results if r.journal]
     assert journals and any(e["fault_code"] == "6140" for j in journals for e in j)
     if CHROMIUM is None:
@@ -49,12 +55,18 @@ def test_the_gate_passes_on_main_with_valid_reports(tmp_path: Path) -> None:
     assert "Duplicate Document Number Error" in dom  # the fault from the journal, in the scenario's traffic
 
 
-def test_deleting_or_breaking_a_case_fails_the_gate_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deleting_or_breaking_a_case_or_misspelling_a_step_fails_the_gate_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One gate run over a damaged copy of the features: a case deleted, a case broken, a step misspelt."""
     features = tmp_path / "features"
     shutil.copytree(ROOT / "features", features)
     (features / "invoice_sync" / "voided_invoice.feature").unlink()
     historical = features / "invoice_sync" / "historical_invoice.feature"
     historical.write_text(historical.read_text().replace('with a total of $330.00', 'with a total of $331.00'))
+    (features / "typo.feature").write_text(
+        "Feature: A typo\n  Scenario: Misspelt finalize\n"
+        "    Given a Caspen account connected to an Australian QuickBooks company\n"
+        "    When I finalise the invoice\n")
     monkeypatch.setenv("QBO_SIM_FEATURES", str(features))
     outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True))
     assert outcome.exit_code == 1 and not outcome.passed
@@ -65,29 +77,23 @@ def test_deleting_or_breaking_a_case_fails_the_gate_naming_it(tmp_path: Path, mo
     table = render_table(outcome.results)
     assert "voided-invoice" in table and "MISSING" in table and "FAILED" in table
 
-
-def test_a_misspelt_step_fails_with_the_closest_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "typo.feature").write_text(
-        "Feature: A typo\n  Scenario: Misspelt finalize\n"
-        "    Given a Caspen account connected to an Australian QuickBooks company\n"
-        "    When I finalise the invoice\n")
-    monkeypatch.setenv("QBO_SIM_FEATURES", str(tmp_path))
-    outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True))
-    assert outcome.exit_code == 1
-    [result] = outcome.results
-    assert 'Unknown step "When I finalise the invoice"' in (result.error or "")
-    assert "I finalize the invoice" in (result.error or "")
-    assert [s["status"] for s in result.steps] == ["passed", "undefined"]
+    [typo] = [r for r in outcome.results if r.name == "Misspelt finalize"]
+    assert 'Unknown step "When I finalise the invoice"' in (typo.error or "")
+    assert "I finalize the invoice" in (typo.error or "")  # the closest known step is suggested
+    assert [s["status"] for s in typo.steps] == ["passed", "undefined"]
 
 
-def test_a_tag_typo_stops_collection_with_the_known_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "tag.feature").write_text(
-        "@article:duplicate-doc-number\nFeature: Tag typo\n  Scenario: x\n"
-        "    Given a Caspen account connected to an Australian QuickBooks company\n")
-    monkeypatch.setenv("QBO_SIM_FEATURES", str(tmp_path))
-    outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True))
-    assert outcome.exit_code == 1 and not outcome.results
-    assert "Did you mean @article:duplicate-document-number?" in outcome.output
+def test_a_misspelt_article_tag_is_refused_with_the_known_cases() -> None:
+    from harness.bdd import pytest_bdd_apply_tag
+
+    def scenario() -> None:
+        pass
+
+    with pytest.raises(ValueError, match=r"Did you mean @article:duplicate-document-number\? Known cases: "):
+        pytest_bdd_apply_tag("article:duplicate-doc-number", scenario)
+    assert pytest_bdd_apply_tag("article:voided-invoice", scenario) is True
+    assert {m.name for m in scenario.pytestmark} == {"article", "article_voided_invoice"}  # type: ignore[attr-defined]
+    assert pytest_bdd_apply_tag("happy_path", scenario) is None  # other tags: pytest-bdd's default
 
 
 def test_step_catalogue_lists_every_step_with_an_example(tmp_path: Path) -> None:

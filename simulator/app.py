@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from simulator import wire
 from simulator.backends import Backends
 from simulator.faults import QBOFault, RequestTooLarge, SystemFailure, UnsupportedOperation
-from simulator.journal import redact_query, redact_text
+from simulator.journal import Body, redact_query, redact_text
 
 __all__ = ["create_app", "DEFAULT_CONFIG", "EXTENSION"]
 
@@ -93,8 +93,13 @@ def _journal(response: Response) -> None:
     backends: Backends = current_app.extensions[EXTENSION]
     fault: QBOFault | None = facts.get("fault")
     dropped = facts.get("dropped", False)
-    body = "" if dropped or response.direct_passthrough or response.mimetype == "application/pdf" \
-        else response.get_data(as_text=True)
+    body = b"" if dropped or response.direct_passthrough or response.mimetype == "application/pdf" \
+        else response.get_data()
+    request_body: bytes | str = _request_bytes(req)
+    if not req.path.startswith("/v3/"):  # OAuth answers and forms carry secrets: never keep them raw
+        request_body = redact_text(request_body.decode("utf-8", "replace") if isinstance(request_body, bytes)
+                                   else request_body, req.content_type or "")
+        body = redact_text(body.decode("utf-8", "replace"), response.content_type or "")
     backends.journal.record(
         at=backends.clock.now().isoformat(timespec="milliseconds"),
         method=req.method, path=req.path, query=redact_query(req.query_string.decode("latin-1")),
@@ -105,20 +110,19 @@ def _journal(response: Response) -> None:
         fault_code=fault.code if fault else None, fault_message=fault.message if fault else None,
         fault_detail=fault.detail if fault else None, fault_rule=facts.get("fault_rule"),
         replayed=facts.get("replayed", False),
-        request_body=redact_text(_request_text(req), req.content_type or ""),
-        response_body=redact_text(body, response.content_type or ""),
-        response_type=response.content_type or "",
+        request=Body.capture(request_body, req.content_type or ""),
+        response=Body.capture(body, response.content_type or ""),
         extra={"dropped": True} if dropped else {},
     )
 
 
-def _request_text(request: Request) -> str:
+def _request_bytes(request: Request) -> bytes | str:
     """The request body for the journal; an oversized or unreadable one is described, not read."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and (request.content_length or 0) > limit:
         return f"[{request.content_length} bytes: over the {limit}-byte limit, not recorded]"
     try:
-        return request.get_data(as_text=True, cache=True)
+        return request.get_data(cache=True)
     except HTTPException as exc:
         return f"[body not readable: {exc.name}]"
 

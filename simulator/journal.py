@@ -15,11 +15,11 @@ import re
 import threading
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-__all__ = ["Journal", "JournalEntry", "redact_text", "SECRET_KEYS"]
+__all__ = ["Journal", "JournalEntry", "Body", "redact_text", "SECRET_KEYS"]
 
 SECRET_KEYS = frozenset({"access_token", "refresh_token", "id_token", "code", "client_secret", "token",
                          "password", "authorization", "verifier_token", "control_token"})
@@ -31,6 +31,37 @@ _JSON_SECRET = re.compile(r'("(?:%s)"\s*:\s*)"[^"]*"' % "|".join(sorted(JSON_SEC
 #: a word every key in JSON_SECRET_KEYS contains, so a body without any cannot match _JSON_SECRET
 _JSON_SECRET_WORDS = ("token", "secret", "password", "authorization")
 _BEARER = re.compile(r"(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+
+
+@dataclass
+class Body:
+    """A body as it crossed the wire; decoded and redacted only when someone reads it.
+
+    Accounting bodies are recorded raw (redacting every request would cost more than serving it);
+    token-endpoint bodies, the ones that carry secrets, are redacted before they are recorded.
+    """
+
+    raw: bytes | str = b""
+    content_type: str = ""
+    #: the full length when ``raw`` was cut to BODY_LIMIT (long soaks keep memory flat)
+    length: int | None = None
+    _text: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def capture(cls, raw: bytes | str, content_type: str) -> Body:
+        if len(raw) > BODY_LIMIT:
+            return cls(raw[:BODY_LIMIT], content_type, length=len(raw))
+        return cls(raw, content_type)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            raw = self.raw.decode("utf-8", "replace") if isinstance(self.raw, bytes) else self.raw
+            text = redact_text(raw, self.content_type)
+            if self.length is not None:
+                text += f"... [{self.length - len(self.raw)} more characters]"
+            self._text = text
+        return self._text
 
 
 @dataclass
@@ -52,13 +83,27 @@ class JournalEntry:
     fault_detail: str | None = None
     fault_rule: str | None = None
     replayed: bool = False
-    request_body: str = ""
-    response_body: str = ""
-    response_type: str = ""
+    request: Body = field(default_factory=Body, repr=False)
+    response: Body = field(default_factory=Body, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def request_body(self) -> str:
+        return self.request.text
+
+    @property
+    def response_body(self) -> str:
+        return self.response.text
+
+    @property
+    def response_type(self) -> str:
+        return self.response.content_type
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("request", "response")}
+        out.update(request_body=self.request_body, response_body=self.response_body,
+                   response_type=self.response_type, extra=dict(self.extra))
+        return out
 
 
 @functools.lru_cache(maxsize=1024)  # a pure function, and clients repeat the same few query strings

@@ -32,6 +32,17 @@ def _(world: World, region: str) -> None:
     world.link_default_rates()
 
 
+@given(parsers.parse('a Caspen account connected to the QuickBooks company of the "{scenario}" scenario'))
+def _(world: World, scenario: str) -> None:
+    """A company set up by a bundled scenario (scenarios/<name>.toml; its "main" company), connected.
+
+    Example: Given a Caspen account connected to the QuickBooks company of the "duplicate-document-number" scenario
+    """
+    world.use_scenario(scenario)
+    world.caspen.connect_for_tests(world.realm)
+    world.link_default_rates()
+
+
 @given("a Caspen account with an Australian QuickBooks company that is not yet connected")
 def _(world: World) -> None:
     """The company exists but Caspen has not connected yet: invoices made now are historical.

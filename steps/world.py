@@ -60,9 +60,9 @@ class World:
     journal_mark: int = 0
 
     # -- set-up -------------------------------------------------------------------------------------
-    def open_account(self, region: str = "Australia") -> CaspenAccount:
+    def open_account(self, region: str = "Australia", *, realm_id: str | None = None) -> CaspenAccount:
         sim_region, rates = REGIONS[region]
-        self.realm_id = self.sim.create_company(sim_region, customers=1)
+        self.realm_id = realm_id or self.sim.create_company(sim_region, customers=1)
         config = SyncConfig(api_base_url=self.sim.api_base, discovery_url=self.sim.discovery_url,
                             client_id=DEFAULT_CLIENT["client_id"], client_secret=DEFAULT_CLIENT["client_secret"],
                             redirect_uri=DEFAULT_CLIENT["redirect_uris"][0], read_timeout=10.0,
@@ -73,6 +73,16 @@ class World:
             self.account.add_tax_rate(name, percent)
         self.region = region
         return self.account
+
+    def use_scenario(self, name: str) -> CaspenAccount:
+        """A Caspen account for the "main" company a bundled scenario creates (its fault rules apply)."""
+        loaded = self.sim.load_scenario(name)
+        realm = loaded["companies"].get("main")
+        if realm is None:
+            raise AssertionError(f"scenario {name!r} has no company with key 'main': {loaded['companies']}")
+        country = self.sim.company(realm)["country"]
+        region = next(word for word, (code, _) in REGIONS.items() if code == country or (code, country) == ("UK", "GB"))
+        return self.open_account(region, realm_id=realm)
 
     def link_default_rates(self) -> None:
         codes = {code.name: code for code in self.caspen.quickbooks_tax_codes()}

@@ -1,0 +1,15 @@
+@article:duplicate-document-number
+Feature: A credit note number QuickBooks already uses
+  Credit notes share QuickBooks' sales-form numbering, so a CN number keyed into QuickBooks by hand clashes
+  the same way. This company comes from the bundled "duplicate-document-number" scenario, which holds
+  invoice INV0042 and credit memo CN0007.
+
+  Scenario: Renumber the clashing credit memo in QuickBooks, then Retry
+    Given a Caspen account connected to the QuickBooks company of the "duplicate-document-number" scenario
+    And a client "Jo Citizen" with client id 4200042
+    And Caspen's next credit note number is CN0007
+    When I issue a credit note for "Jo Citizen" of $20.00 with GST
+    Then the credit note's QuickBooks status card shows "Duplicate document number"
+    When in QuickBooks the credit memo CN0007 is renumbered to CN0007-A
+    And I press Retry on the credit note's status card
+    Then the credit note's QuickBooks status card shows "Synced"

@@ -66,7 +66,7 @@ def compute(company: Company, raw_lines: Any, *, calc: str, txn_tax: dict[str, A
     for position, raw in enumerate(raw_lines, start=1):
         if not isinstance(raw, dict):
             raise InvalidProperty(reason="Line:failed to parse json object; a property")
-        raw = clean(raw)
+        # callers pass lines already through clean(): "" and null are gone at every depth
         detail_type = raw.get("DetailType") or _infer_detail_type(raw)
         if detail_type == "SubTotalLineDetail":
             continue  # QBO regenerates the subtotal line

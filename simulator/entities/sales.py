@@ -287,7 +287,7 @@ def _paid(current: dict[str, Any] | None) -> Decimal:
 def _address(given: Any, fallback: Any) -> dict[str, Any] | None:
     if isinstance(given, dict) and given:
         return clean(given)
-    return copy.deepcopy(fallback) if fallback else None
+    return dict(fallback) if fallback else None  # addresses are flat, and stored records are never mutated
 
 
 def _currency(company: Company, fields: dict[str, Any]) -> dict[str, str]:

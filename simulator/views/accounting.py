@@ -124,16 +124,27 @@ def facts() -> RequestFacts:
                         entity=g.get("entity"), operation=g.get("operation"), body=_json_body_or_none())
 
 
-def _json_body_or_none() -> Any:
-    if "parsed_body" not in g:
+_UNPARSED, _NOT_JSON = object(), object()
+
+
+def _json_body() -> Any:
+    """The body parsed as JSON, once per request (classify, the fault plan and the view all need it)."""
+    body = g.get("parsed_body", _UNPARSED)
+    if body is _UNPARSED:
         try:
-            g.parsed_body = json.loads(request.get_data(cache=True) or b"null")
+            body = json.loads(request.get_data(cache=True) or b"null")
         except ValueError:
-            g.parsed_body = None
-    return g.parsed_body
+            body = _NOT_JSON
+        g.parsed_body = body
+    return body
 
 
-def parse_body(entity: str | None = None) -> Any:
+def _json_body_or_none() -> Any:
+    body = _json_body()
+    return None if body is _NOT_JSON else body
+
+
+def parse_body() -> Any:
     """The request body as QBO reads it: JSON, or XML when the content type says so."""
     raw = request.get_data(cache=True)
     try:
@@ -145,14 +156,14 @@ def parse_body(entity: str | None = None) -> Any:
         from simulator.xmlcodec import XMLBodyError, from_xml
 
         try:
-            root, fields = from_xml(raw)
+            _, fields = from_xml(raw)
         except XMLBodyError as exc:
             raise InvalidProperty(reason=f"failed to parse xml object ({exc.reason}); a property") from None
         return fields
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise InvalidProperty(reason="failed to parse json object; a property") from None
+    body = _json_body()
+    if body is _NOT_JSON:
+        raise InvalidProperty(reason="failed to parse json object; a property")
+    return body
 
 
 def respond(payload: dict[str, Any], status: int = 200) -> Response:
@@ -189,7 +200,7 @@ def write_view(segment: str) -> Response:
     operation = (request.args.get("operation") or "create").lower()
     if operation not in service.WRITE_OPERATIONS:
         raise UnsupportedOperation(operation=f"operation={operation}")
-    return idempotent(lambda: respond(service.write(company(), rules, operation, parse_body(rules.name), op)))
+    return idempotent(lambda: respond(service.write(company(), rules, operation, parse_body(), op)))
 
 
 def read_view(segment: str, entity_id: str) -> Response:

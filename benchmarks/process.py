@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results import INFO, NOT_MEASURABLE, Figure, verdict
-from benchmarks.servers import ROOT, ServerProcess, simulator_command
+from benchmarks.servers import ROOT, ServerProcess, baseline_command, simulator_command
 
 __all__ = ["cold_start", "gate", "suite"]
 
@@ -23,21 +23,10 @@ def cold_start(runs: int) -> list[Figure]:
     """Process start → first answered request, for the simulator with one scenario and for the baseline."""
     sim_times, base_times = [], []
     with tempfile.TemporaryDirectory(prefix="qbo-bench-") as folder:
-        (Path(folder) / "get.json").write_bytes(b"{}")
-        (Path(folder) / "post.json").write_bytes(b"{}")
-        baseline = [
-            sys.executable,
-            "-m",
-            "benchmarks.baseline",
-            "--port",
-            "0",
-            "--ready-file",
-            "READY",
-            "--get-body",
-            str(Path(folder) / "get.json"),
-            "--post-body",
-            str(Path(folder) / "post.json"),
-        ]
+        get_file, post_file = Path(folder) / "get.json", Path(folder) / "post.json"
+        get_file.write_bytes(b"{}")
+        post_file.write_bytes(b"{}")
+        baseline = baseline_command(get_file, post_file)
         for _ in range(runs):  # alternate, so noise hits both
             with ServerProcess(simulator_command("--scenario", "duplicate-document-number")) as server:
                 sim_times.append(server.started_in)
@@ -72,31 +61,12 @@ def gate(workers: str | None = None) -> list[Figure]:
         seconds = time.perf_counter() - began
     label = "qbo-sim gate --quiet" + (f" -n {workers}" if workers else "")
     summary = re.search(r"(\d+) scenarios: (\d+) passed, (\d+) failed", completed.stdout)
-    if completed.returncode != 0 or not summary:
-        found = summary.group(0) if summary else (completed.stderr or completed.stdout).strip()[-200:]
-        return [
-            Figure(
-                "gate",
-                f"{label} wall",
-                seconds,
-                "s",
-                target=f"≤ {GATE_TARGET:.0f} s",
-                verdict=NOT_MEASURABLE,
-                note=f"the gate does not pass yet ({found}); a failing suite's time is not the figure of "
-                "record",
-            )
-        ]
-    return [
-        Figure(
-            "gate",
-            f"{label} wall",
-            seconds,
-            "s",
-            target=f"≤ {GATE_TARGET:.0f} s",
-            verdict=verdict(seconds <= GATE_TARGET),
-            note=summary.group(0),
-        )
-    ]
+    passed = completed.returncode == 0 and summary is not None
+    found = summary.group(0) if summary else (completed.stderr or completed.stdout).strip()[-200:]
+    note = found if passed else (f"the gate does not pass yet ({found}); a failing suite's time is not the "
+                                 "figure of record")
+    return [Figure("gate", f"{label} wall", seconds, "s", target=f"≤ {GATE_TARGET:.0f} s",
+                   verdict=verdict(seconds <= GATE_TARGET) if passed else NOT_MEASURABLE, note=note)]
 
 
 def suite(workers: str | None = None) -> list[Figure]:

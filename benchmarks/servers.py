@@ -217,26 +217,17 @@ def start_simulator(*extra: str) -> ServerProcess:
     return ServerProcess(simulator_command(*extra)).start()
 
 
+def baseline_command(get_file: Path, post_file: Path) -> list[str]:
+    """The bare Flask baseline serving the canned bodies in these files."""
+    return [sys.executable, "-m", "benchmarks.baseline", "--port", "0", "--ready-file", "READY",
+            "--get-body", str(get_file), "--post-body", str(post_file)]
+
+
 def start_baseline(get_body: bytes, post_body: bytes, folder: Path) -> ServerProcess:
     get_file, post_file = folder / "get.json", folder / "post.json"
     get_file.write_bytes(get_body)
     post_file.write_bytes(post_body)
-    return ServerProcess(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.baseline",
-            "--port",
-            "0",
-            "--ready-file",
-            "READY",
-            "--get-body",
-            str(get_file),
-            "--post-body",
-            str(post_file),
-        ],
-        ping="/ping",
-    ).start()
+    return ServerProcess(baseline_command(get_file, post_file), ping="/ping").start()
 
 
 def cpu_seconds(pid: int | str = "self") -> float:

@@ -63,7 +63,7 @@ def compute(company: Company, raw_lines: Any, *, calc: str, txn_tax: dict[str, A
     sales: list[SalesLine] = []
     out: list[dict[str, Any]] = []
     discount_line: dict[str, Any] | None = None
-    for position, raw in enumerate(raw_lines, start=1):
+    for raw in raw_lines:
         if not isinstance(raw, dict):
             raise InvalidProperty(reason="Line:failed to parse json object; a property")
         # callers pass lines already through clean(): "" and null are gone at every depth

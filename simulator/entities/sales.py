@@ -35,7 +35,6 @@ from simulator.faults import (
     DuplicateDocNumber,
     InvalidCompanyStatus,
     InvalidEnum,
-    RequiredParamMissing,
 )
 
 if TYPE_CHECKING:

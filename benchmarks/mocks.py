@@ -153,16 +153,7 @@ def mocks(seconds: float) -> list[Figure]:
             baseline.stop()
         for name, build in (("WireMock", _wiremock_command), ("Prism", _prism_command)):
             if not available[name]:
-                figures.append(
-                    Figure(
-                        "mocks",
-                        f"{name} GET/POST req/s",
-                        None,
-                        "req/s",
-                        verdict=SKIPPED,
-                        note="not installed (see docs/performance.md)",
-                    )
-                )
+                figures.append(_skipped(name, "not installed (see docs/performance.md)"))
                 continue
             port = free_port()
             command = build(Path(folder) / name.lower(), port, get_body, post_body)
@@ -185,17 +176,12 @@ def mocks(seconds: float) -> list[Figure]:
                             )
                         )
             except RuntimeError as exc:
-                figures.append(
-                    Figure(
-                        "mocks",
-                        f"{name} GET/POST req/s",
-                        None,
-                        "req/s",
-                        verdict=SKIPPED,
-                        note=f"could not start: {str(exc)[:300]}",
-                    )
-                )
+                figures.append(_skipped(name, f"could not start: {str(exc)[:300]}"))
     return figures
+
+
+def _skipped(name: str, note: str) -> Figure:
+    return Figure("mocks", f"{name} GET/POST req/s", None, "req/s", verdict=SKIPPED, note=note)
 
 
 def _rps(base_url: str, method: str, body: bytes, headers: dict[str, str], seconds: float) -> float:

@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from benchmarks.results import NOT_MEASURABLE, Figure, verdict
+from benchmarks.results import Figure, verdict
 from benchmarks.servers import ServerProcess, simulator_command
 
 __all__ = ["bulk_push"]
@@ -38,31 +38,8 @@ class VirtualTime:
 
 
 def bulk_push(count: int) -> list[Figure]:
-    try:
-        from sync_client import CaspenAccount, SyncConfig
-        from sync_client.ratelimit import RateLimiter
-    except ImportError as exc:
-        return [
-            Figure(
-                "sync",
-                "bulk push",
-                None,
-                "s",
-                verdict=NOT_MEASURABLE,
-                note=f"sync_client not importable: {exc}",
-            )
-        ]
-    if not hasattr(CaspenAccount, "push_all"):
-        return [
-            Figure(
-                "sync",
-                "bulk push",
-                None,
-                "s",
-                verdict=NOT_MEASURABLE,
-                note="CaspenAccount has no bulk push method yet",
-            )
-        ]
+    from sync_client import CaspenAccount, SyncConfig
+    from sync_client.ratelimit import RateLimiter
 
     virtual = VirtualTime()
     with ServerProcess(simulator_command()) as server:

@@ -87,7 +87,6 @@ def serve(app: Flask, *, port: int = 0, threads: int = 16) -> Any:
         ident="qbo-sim",
         channel_timeout=300,
         clear_untrusted_proxy_headers=True,
-        asyncore_loop_timeout=0.25,
     )
 
 

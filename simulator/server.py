@@ -23,9 +23,11 @@ class LiveServer:
         self.app = app
         self._backends = app.extensions["qbo_simulator"]
         logging.getLogger("waitress").setLevel(logging.ERROR)  # dropped-connection rules are expected
+        # waitress' own loop settings: it sleeps in select()/poll() until a socket is ready (its
+        # ``asyncore_loop_timeout`` is whole seconds; a fraction becomes 0, a loop that never waits).
+        # stop() wakes the loop through waitress' trigger, so no short timeout is needed to stop promptly.
         self._server = create_server(app, host=host, port=port, threads=threads, ident="qbo-sim",
-                                     channel_timeout=300, clear_untrusted_proxy_headers=True,
-                                     asyncore_loop_timeout=0.25)
+                                     channel_timeout=300, clear_untrusted_proxy_headers=True)
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]
         self._thread = threading.Thread(target=self._run, name=f"qbo-sim:{self.port}", daemon=True)
@@ -52,11 +54,18 @@ class LiveServer:
     def stop(self) -> None:
         """Close the listener and every open connection (keep-alive clients too), then the workers."""
         self._backends.stopping.set()
-        for channel in list(self._server._map.values()):  # type: ignore[union-attr]
-            channel.close()
+        if self._thread.is_alive():
+            # close the sockets inside the loop's own thread: the trigger wakes its select() at once,
+            # and the loop ends when its map is empty (closing from here would leave it asleep in select)
+            self._server.trigger.pull_trigger(self._close_channels)  # type: ignore[union-attr]
+            self._thread.join(timeout=5)
+        self._close_channels()
         self._server.task_dispatcher.shutdown(timeout=2)  # type: ignore[union-attr]
         self._backends.webhooks.close()
-        self._thread.join(timeout=5)
+
+    def _close_channels(self) -> None:
+        for channel in list(self._server._map.values()):  # type: ignore[union-attr]
+            channel.close()
 
     def serve_forever(self) -> None:
         self._backends.stopping.clear()

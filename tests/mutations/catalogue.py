@@ -291,19 +291,11 @@ def _(patch: Patch) -> None:
     patch(sync, "document_payload", document_payload)
 
 
-@mutation("inclusive-amount-sent-gross", "Tax-inclusive lines send the net Amount and the gross TaxInclusiveAmt",
-          "totals", "tax-business-validation")
+@mutation("inclusive-sent-as-exclusive", "Tax-inclusive invoices reach QuickBooks as TaxInclusive (the gross is "
+          "what the client pays)", "totals", "tax-business-validation")
 def _(patch: Patch) -> None:
-    original = mapping.document_payload
-
-    def document_payload(document: Any, **kwargs: Any) -> dict[str, Any]:
-        body = original(document, **kwargs)
-        for line in body["Line"]:
-            detail = line.get("SalesItemLineDetail") or {}
-            if "TaxInclusiveAmt" in detail:
-                line["Amount"] = detail["TaxInclusiveAmt"]
-        return body
-    patch(sync, "document_payload", document_payload)
+    # a realistic slip: the mapping table keyed by the wrong mode, so inclusive amounts are taxed on top
+    patch(mapping, "GLOBAL_TAX", {**mapping.GLOBAL_TAX, domain.TaxMode.INCLUSIVE: "TaxExcluded"})
 
 
 @mutation("tax-rounded-down", "Tax is rounded half up to the cent, per rate", "totals", "finalize_and_sync")

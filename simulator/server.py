@@ -10,6 +10,7 @@ import logging
 import threading
 from typing import Any
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 
@@ -54,18 +55,29 @@ class LiveServer:
     def stop(self) -> None:
         """Close the listener and every open connection (keep-alive clients too), then the workers."""
         self._backends.stopping.set()
+        trigger = self._server.trigger  # type: ignore[union-attr]
         if self._thread.is_alive():
-            # close the sockets inside the loop's own thread: the trigger wakes its select() at once,
-            # and the loop ends when its map is empty (closing from here would leave it asleep in select)
-            self._server.trigger.pull_trigger(self._close_channels)  # type: ignore[union-attr]
+            # Close the sockets inside the loop's own thread: the trigger wakes its select() at once and
+            # the loop ends when its map is empty (closed from here, it would sleep on in select). The
+            # trigger itself only leaves the map there; its pipe stays open until no thread can pull it,
+            # or a worker's (or this) pull could write to a closed or re-used descriptor.
+            trigger.pull_trigger(self._close_connections)
             self._thread.join(timeout=5)
-        self._close_channels()
+        self._close_connections()
         self._server.task_dispatcher.shutdown(timeout=2)  # type: ignore[union-attr]
+        trigger.close()
         self._backends.webhooks.close()
 
-    def _close_channels(self) -> None:
+    def _close_connections(self) -> None:
+        """Every channel but the trigger is closed; the trigger is only taken out of the loop's map."""
+        trigger = self._server.trigger  # type: ignore[union-attr]
         for channel in list(self._server._map.values()):  # type: ignore[union-attr]
-            channel.close()
+            if channel is trigger:
+                channel.del_channel()
+            elif channel is self._server:
+                wasyncore.dispatcher.close(channel)  # the listener; waitress' own close() closes the trigger too
+            else:
+                channel.close()
 
     def serve_forever(self) -> None:
         self._backends.stopping.clear()

@@ -58,6 +58,7 @@ def write(company: Company, rules: EntityType, operation: str, body: Any, op: Op
         raise InvalidProperty(reason="failed to parse json object; a property")  # wrapped body [CAP]
     if rules.read_only:
         raise UnsupportedOperation(operation=f"{operation} on {rules.name}")
+    rules.check_properties(body)  # 2010 for an unknown property, as QBO's deserialiser answers
     with company.lock:
         if operation == "create" and body.get("Id") not in (None, ""):
             operation = "update"  # python-quickbooks posts updates to plain POST /invoice

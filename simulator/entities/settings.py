@@ -32,10 +32,18 @@ class Singleton(EntityType):
 
 class CompanyInfo(Singleton):
     name = "CompanyInfo"
+    known_fields = frozenset({  # [DOC CompanyInfo entity; CAP RUBYFX]
+        "CompanyName", "LegalName", "CompanyAddr", "CustomerCommunicationAddr", "LegalAddr",
+        "CustomerCommunicationEmailAddr", "PrimaryPhone", "CompanyStartDate", "FiscalYearStartMonth", "Country",
+        "Email", "WebAddr", "SupportedLanguages", "NameValue", "EmployerId", "OtherContactInfo", "domain", "sparse"})
 
 
 class Preferences(Singleton):
     name = "Preferences"
+    known_fields = frozenset({  # every section of the Preferences entity [DOC]
+        "AccountingInfoPrefs", "ProductAndServicesPrefs", "SalesFormsPrefs", "EmailMessagesPrefs",
+        "VendorAndPurchasesPrefs", "TimeTrackingPrefs", "TaxPrefs", "CurrencyPrefs", "ReportPrefs", "OtherPrefs",
+        "domain", "sparse"})
 
 
 __all__ = ["CompanyInfo", "Preferences"]

@@ -31,7 +31,7 @@ from simulator.faults import (
     QBOFault,
 )
 
-__all__ = ["COMMON", "Problems", "Spec", "check_formats", "check_known", "is_email", "length_fault"]
+__all__ = ["COMMON", "Problems", "Spec", "check_formats", "check_known", "check_lines", "is_email", "length_fault"]
 
 #: properties every entity body may carry (identity, concurrency, envelope flags)
 COMMON = frozenset({"Id", "SyncToken", "sparse", "domain", "MetaData", "status"})
@@ -46,6 +46,8 @@ class Spec:
     email: str | None = None
     choices: tuple[str, ...] = ()
     sub: str | None = None
+    #: a ``yyyy-MM-dd`` date (a malformed one is QBO's 2010 java.util.Date message)
+    date: bool = False
 
 
 class Problems:
@@ -92,6 +94,19 @@ def check_known(entity: str, known: frozenset[str] | None, body: Mapping[str, An
                 element=str(key),
                 reason=f'Unrecognized field "{key}" (class com.intuit.schema.finance.v3.{entity}), not marked as '
                        f"ignorable ({len(known | COMMON)} known properties: {listed}, ... [truncated]])\n")
+
+
+def check_lines(lines: Any, line_known: frozenset[str], details: Mapping[str, frozenset[str]]) -> None:
+    """2010 for an unknown property of a line or of its detail object (``Line``, ``SalesItemLineDetail`` …)."""
+    if not isinstance(lines, list):
+        return
+    for line in lines:
+        if not isinstance(line, dict):
+            continue
+        check_known("Line", line_known, line)
+        for detail, known in details.items():
+            if isinstance(line.get(detail), dict):
+                check_known(detail, known, line[detail])
 
 
 def length_fault(prop: str, value: str, maximum: int) -> LengthExceeded:
@@ -141,6 +156,11 @@ def check_formats(specs: Mapping[str, Spec], fields: Mapping[str, Any], problems
             if not isinstance(value, dict) or spec.sub not in value:
                 continue
             value, name = value[spec.sub], f"{name}.{spec.sub}"
+        if spec.date:
+            from simulator.entities.base import parse_date  # base imports this module
+
+            problems.collect(parse_date, value, name)
+            continue
         if spec.choices:
             if not isinstance(value, str) or value not in spec.choices:
                 problems.add(InvalidEnum(element=name, value=f"{prop}:{value}"))

@@ -235,7 +235,7 @@ class Item(NameList):
                    "PrefVendorRef", "UQCDisplayText", "UQCId", "Source", "ItemGroupDetail", "ItemAssemblyDetail",
                    "PrintGroupedItems", "TaxClassificationRef", "FullyQualifiedName")
     field_specs = {"Sku": Spec(max_length=100), "Description": Spec(max_length=4000),
-                   "PurchaseDesc": Spec(max_length=1000)}
+                   "PurchaseDesc": Spec(max_length=1000), "InvStartDate": Spec(date=True)}
 
     def fields(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
         out = super().fields(company, fields, current)
@@ -281,7 +281,7 @@ class Account(NameList):
     writable = ("Name", "AccountType", "AccountSubType", "AcctNum", "Description", "Active", "SubAccount",
                 "ParentRef", "TaxCodeRef", "CurrencyRef", "OpeningBalance", "OpeningBalanceDate")
     extra_known = ("TxnLocationType", "AccountAlias")
-    field_specs = {"Description": Spec(max_length=100)}
+    field_specs = {"Description": Spec(max_length=100), "OpeningBalanceDate": Spec(date=True)}
 
     def fields(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
         out = super().fields(company, fields, current)

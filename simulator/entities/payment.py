@@ -25,7 +25,7 @@ from simulator.entities.base import (
     resolve_ref,
     text,
 )
-from simulator.entities.fields import Problems, Spec, check_formats
+from simulator.entities.fields import Problems, Spec, check_formats, check_lines
 from simulator.faults import BusinessValidation, InvalidReference, RequiredParamMissing, TxnCannotBeLinked
 
 if TYPE_CHECKING:
@@ -41,6 +41,11 @@ class Payment(EntityType):
         "UnappliedAmt", "TxnStatus", "TransactionLocationType", "CreditCardPayment", "TaxExemptionRef",
         "LinkedTxn", "HomeTotalAmt", "domain", "sparse"))
     field_specs = {"PaymentRefNum": Spec(max_length=21), "PrivateNote": Spec(max_length=4000)}
+    line_known = frozenset({"Id", "LineNum", "Amount", "LinkedTxn", "LineEx", "Description", "CustomField"})
+
+    def check_properties(self, body: dict[str, Any]) -> None:
+        super().check_properties(body)
+        check_lines(body.get("Line"), self.line_known, {})
 
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         fields = {k: v for k, v in clean(body).items() if k in WRITABLE}

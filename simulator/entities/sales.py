@@ -29,7 +29,7 @@ from simulator.entities.base import (
     resolve_ref,
     text,
 )
-from simulator.entities.fields import Problems, Spec, check_formats, is_email, length_fault
+from simulator.entities.fields import Problems, Spec, check_formats, check_lines, is_email, length_fault
 from simulator.faults import (
     AccountPeriodClosed,
     BusinessValidation,
@@ -74,6 +74,18 @@ SPECS = {
     "EmailStatus": Spec(choices=EMAIL_STATUSES),
 }
 LINE_DESCRIPTION_MAX = 4000
+#: what QBO's schema knows on a sales-form line and its detail objects [DOC Invoice entity; LIB
+#: python-quickbooks detailline.py, whose SubtotalLine spells ``SubtotalLineDetail``]
+LINE_KNOWN = frozenset({"Id", "LineNum", "Description", "Amount", "DetailType", "SalesItemLineDetail",
+                        "DiscountLineDetail", "SubTotalLineDetail", "SubtotalLineDetail", "DescriptionLineDetail",
+                        "GroupLineDetail", "LinkedTxn", "CustomField", "ProjectRef", "LineEx", "TxnLineId"})
+DETAIL_KNOWN = {
+    "SalesItemLineDetail": frozenset({"ItemRef", "ClassRef", "UnitPrice", "RatePercent", "PriceLevelRef",
+                                      "MarkupInfo", "Qty", "UOMRef", "ItemAccountRef", "TaxCodeRef", "ServiceDate",
+                                      "TaxInclusiveAmt", "DiscountRate", "DiscountAmt", "TaxClassificationRef"}),
+    "DiscountLineDetail": frozenset({"ClassRef", "TaxCodeRef", "DiscountAccountRef", "PercentBased",
+                                     "DiscountPercent", "Discount"}),
+}
 CURRENCY_NAMES = {"USD": "United States Dollar", "AUD": "Australian Dollar", "CAD": "Canadian Dollar",
                   "GBP": "British Pound Sterling"}
 
@@ -84,6 +96,10 @@ class SalesForm(EntityType):
     has_due_date: ClassVar[bool] = True
     known_fields = frozenset(WRITABLE + READ_ONLY)
     field_specs = SPECS
+
+    def check_properties(self, body: dict[str, Any]) -> None:
+        super().check_properties(body)
+        check_lines(body.get("Line"), LINE_KNOWN, DETAIL_KNOWN)
 
     # -- operations -------------------------------------------------------------------------------
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:

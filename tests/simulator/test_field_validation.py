@@ -259,3 +259,35 @@ def test_preferences_have_every_section(api: QBOApi) -> None:
     assert set(prefs["EmailMessagesPrefs"]["InvoiceMessage"]) == {"Subject", "Message"}
     assert prefs["TimeTrackingPrefs"]["WorkWeekStartDate"] == "Monday"
     assert prefs["AccountingInfoPrefs"]["FirstMonthOfFiscalYear"] == "July"  # AU
+
+
+@pytest.mark.parametrize("where, cls", [("line", "Line"), ("detail", "SalesItemLineDetail")])
+def test_an_unknown_property_on_a_line_or_its_detail_is_2010(api: QBOApi, where: str, cls: str) -> None:
+    body = api.invoice_body()
+    target = body["Line"][0] if where == "line" else body["Line"][0]["SalesItemLineDetail"]
+    target["Colour"] = "red"
+    before = count(api, "Invoice")
+    error = fault_of(api.post("invoice", body))
+    assert error["code"] == "2010"
+    assert error["Detail"].startswith(f'Property Name:Unrecognized field "Colour" (class com.intuit.schema.finance.v3.{cls})')
+    assert count(api, "Invoice") == before
+    payment = {"CustomerRef": {"value": "1"}, "TotalAmt": 5, "Line": [{"Amount": 5, "Discount": 1, "LinkedTxn": []}]}
+    assert fault_of(api.post("payment", payment))["Detail"].startswith('Property Name:Unrecognized field "Discount"')
+
+
+def test_customer_format_problems_are_listed_together(api: QBOApi) -> None:
+    before = count(api, "Customer")
+    errors = faults_of(api.post("customer", {"DisplayName": "Two Problems", "Title": "Dr" * 9,
+                                             "PrimaryEmailAddr": {"Address": "not-an-address"}}))
+    assert [(e["code"], e["element"]) for e in errors] == [("2050", "Title"), ("2210", "PrimaryEmailAddr.Address")]
+    assert count(api, "Customer") == before
+
+
+def test_company_info_email_and_item_dates_are_checked(api: QBOApi) -> None:
+    info = api.get("companyinfo/1").json()["CompanyInfo"]
+    error = fault_of(api.post("companyinfo", {"Id": "1", "SyncToken": info["SyncToken"], "sparse": True,
+                                              "Email": {"Address": "accounts at example"}}))
+    assert (error["code"], error["Detail"]) == ("2210", RFC822 + "accounts at example")
+    assert api.get("companyinfo/1").json()["CompanyInfo"]["SyncToken"] == info["SyncToken"]
+    item = {"Name": "Dated", "Type": "Service", "IncomeAccountRef": {"value": "1"}, "InvStartDate": "2030-02-30"}
+    assert fault_of(api.post("item", item))["code"] == "2010"

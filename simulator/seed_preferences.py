@@ -14,6 +14,7 @@ from typing import Any
 __all__ = ["default_preferences"]
 
 _DATE_FORMATS = {"US": ("Month Date Year separated by a slash", "MMDDYYYY_SEP_SLASH", "US Number Format", "US_NB")}
+_THANKS = "Thank you for your business and have a great day!"
 _OTHER_DATE = ("Date Month Year separated by a slash", "DDMMYYYY_SEP_SLASH", "UK Number Format", "UK_NB")
 
 
@@ -39,7 +40,7 @@ def default_preferences(*, country: str, currency: str, company_name: str, custo
                             "ETransactionEnabledStatus": "NotApplicable", "ETransactionAttachPDF": False,
                             "ETransactionPaymentEnabled": False, "IPNSupportEnabled": False,
                             "EmailCopyToCompany": False, "UsingPriceLevels": False,
-                            "DefaultCustomerMessage": "Thank you for your business and have a great day!",
+                            "DefaultCustomerMessage": _THANKS,
                             "DefaultTerms": {"value": "3"}},
         "EmailMessagesPrefs": {
             "InvoiceMessage": _message("Invoice", "Your invoice is attached.  Please remit payment at your earliest "
@@ -59,7 +60,7 @@ def default_preferences(*, country: str, currency: str, company_name: str, custo
         "CurrencyPrefs": {"MultiCurrencyEnabled": False, "HomeCurrency": {"value": currency}},
         "ReportPrefs": {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False},
         "OtherPrefs": {"NameValue": [
-            {"Name": "SalesFormsPrefs.DefaultCustomerMessage", "Value": "Thank you for your business and have a great day!"},
+            {"Name": "SalesFormsPrefs.DefaultCustomerMessage", "Value": _THANKS},
             {"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"},
             {"Name": "DTXCopyMemo", "Value": "false"},
             {"Name": "SFCEnabled", "Value": "true"},

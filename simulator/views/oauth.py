@@ -18,7 +18,6 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 
 from simulator import jsonbody
 from simulator.faultplan import RequestFacts
-
 from simulator.oauth import ISSUER, AuthorizeError, ConsentError, OAuthServer, error_redirect
 from simulator.views import injection
 from simulator.wire import json_response

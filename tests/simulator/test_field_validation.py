@@ -269,7 +269,8 @@ def test_an_unknown_property_on_a_line_or_its_detail_is_2010(api: QBOApi, where:
     before = count(api, "Invoice")
     error = fault_of(api.post("invoice", body))
     assert error["code"] == "2010"
-    assert error["Detail"].startswith(f'Property Name:Unrecognized field "Colour" (class com.intuit.schema.finance.v3.{cls})')
+    assert error["Detail"].startswith(
+        f'Property Name:Unrecognized field "Colour" (class com.intuit.schema.finance.v3.{cls})')
     assert count(api, "Invoice") == before
     payment = {"CustomerRef": {"value": "1"}, "TotalAmt": 5, "Line": [{"Amount": 5, "Discount": 1, "LinkedTxn": []}]}
     assert fault_of(api.post("payment", payment))["Detail"].startswith('Property Name:Unrecognized field "Discount"')

@@ -13,10 +13,10 @@ import pytest
 from simulator.clock import SimClock
 from simulator.faults import (
     AuthorizationFailed,
-    ScopeInsufficient,
     InvalidClient,
     InvalidGrant,
     InvalidRequest,
+    ScopeInsufficient,
     TokenExpired,
     TokenInvalid,
     UnsupportedGrantType,

@@ -15,7 +15,7 @@ from quickbooks.objects.customer import Customer
 from quickbooks.objects.payment import Payment, PaymentLine
 
 from simulator.testing import SimulatorHandle
-from tests.real_clients.conftest import assert_quickbooks_exception, invoices, new_invoice, sales_line
+from tests.real_clients.conftest import assert_quickbooks_exception, invoices, new_invoice, ref, sales_line
 
 pytestmark = pytest.mark.usefixtures("_plain_http")
 
@@ -87,3 +87,21 @@ def test_payment_for_another_customers_invoice_is_a_general_exception(qb: QuickB
         payment.save(qb=qb)
     assert type(caught.value) is GeneralException and caught.value.error_code == 620
     assert caught.value.message == "TxnID Cannot Be Linked"
+
+
+@pytest.mark.parametrize("change, code, message", [
+    (lambda inv: setattr(inv, "DocNumber", "X" * 22), 2050,
+     "String length is either shorter or longer than supported by specification"),
+    (lambda inv: setattr(inv, "PrintStatus", "Printed"), 2170, "Invalid Enumeration"),
+    (lambda inv: setattr(inv.Line[0].SalesItemLineDetail, "ItemRef", ref("999")), 2500, "Invalid Reference Id"),
+])
+def test_each_validation_code_is_a_validation_exception(qb: QuickBooks, customer: Customer, qbo_sim: SimulatorHandle,
+                                                        qbo_company: str, change, code: int, message: str) -> None:
+    invoice = new_invoice(customer, "INV-CODES")
+    change(invoice)
+    before = len(invoices(qbo_sim, qbo_company))
+    with pytest.raises(QuickbooksException) as caught:
+        invoice.save(qb=qb)
+    assert type(caught.value) is ValidationException
+    assert (caught.value.error_code, caught.value.message) == (code, message)
+    assert len(invoices(qbo_sim, qbo_company)) == before

@@ -93,11 +93,15 @@ def test_lengths_are_2050_with_qbo_number_format(api: QBOApi, field: str, value:
 
 
 def test_line_description_and_customer_name_part_lengths(api: QBOApi) -> None:
+    invoices, customers = count(api, "Invoice"), count(api, "Customer")
     body = api.invoice_body()
     body["Line"][0]["Description"] = "d" * 4001
-    assert fault_of(api.post("invoice", body))["element"] == "Line.Description"
+    error = fault_of(api.post("invoice", body))
+    assert (error["code"], error["element"]) == ("2050", "Line.Description")
+    assert error["Detail"].endswith("Max:4,000 supported. Supplied length:4,001")
     error = fault_of(api.post("customer", {"DisplayName": "Titled", "Title": "T" * 17}))
     assert (error["code"], error["element"]) == ("2050", "Title")
+    assert (count(api, "Invoice"), count(api, "Customer")) == (invoices, customers)
 
 
 @pytest.mark.parametrize("field, value", [("PrintStatus", "Printed"), ("EmailStatus", "Sent"),
@@ -111,8 +115,14 @@ def test_enumerations_are_checked(api: QBOApi, field: str, value: str) -> None:
 
 
 def test_a_malformed_date_is_2010(api: QBOApi) -> None:
-    error = fault_of(api.post("invoice", api.invoice_body(TxnDate="31/12/2030")))
-    assert error["code"] == "2010" and "'31/12/2030'" in error["Detail"]
+    before = count(api, "Invoice")
+    response = api.post("invoice", api.invoice_body(TxnDate="31/12/2030"))
+    error = fault_of(response)
+    assert (response.status_code, error["code"], error["Message"]) == (
+        400, "2010", "Request has invalid or unsupported property")
+    assert error["Detail"] == ("Property Name:Can not construct instance of java.util.Date from String value "
+                               "'31/12/2030': not a valid representation specified is unsupported or invalid")
+    assert count(api, "Invoice") == before
 
 
 # -- 2. several errors in one Fault ------------------------------------------------------------------

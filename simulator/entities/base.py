@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from simulator.clock import format_meta

@@ -48,6 +48,13 @@ class Spec:
     sub: str | None = None
     #: a ``yyyy-MM-dd`` date (a malformed one is QBO's 2010 java.util.Date message)
     date: bool = False
+    #: a PhysicalAddress: each line and part has its own maximum (:data:`ADDRESS_LIMITS`)
+    address: bool = False
+
+
+#: PhysicalAddress limits [DOC PhysicalAddress type field text, as recalled; not re-verified]
+ADDRESS_LIMITS = {"Line1": 500, "Line2": 500, "Line3": 500, "Line4": 500, "Line5": 500, "City": 255,
+                  "Country": 255, "CountrySubDivisionCode": 255, "PostalCode": 30}
 
 
 class Problems:
@@ -156,6 +163,13 @@ def check_formats(specs: Mapping[str, Spec], fields: Mapping[str, Any], problems
             if not isinstance(value, dict) or spec.sub not in value:
                 continue
             value, name = value[spec.sub], f"{name}.{spec.sub}"
+        if spec.address:
+            if isinstance(value, dict):
+                for part, maximum in ADDRESS_LIMITS.items():
+                    text = value.get(part)
+                    if isinstance(text, str) and len(text) > maximum:
+                        problems.add(length_fault(f"{name}.{part}", text, maximum))
+            continue
         if spec.date:
             from simulator.entities.base import parse_date  # base imports this module
 

@@ -164,6 +164,7 @@ class Customer(NameList):
         "PrintOnCheckName": Spec(max_length=110), "Notes": Spec(max_length=2000),
         "PrimaryEmailAddr": Spec(email="single", max_length=100),
         "PreferredDeliveryMethod": Spec(choices=("Print", "Email", "None")),
+        "BillAddr": Spec(address=True), "ShipAddr": Spec(address=True),
     }
 
     def check_name(self, fields: dict[str, Any]) -> None:

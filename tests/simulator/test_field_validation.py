@@ -302,3 +302,14 @@ def test_company_info_email_and_item_dates_are_checked(api: QBOApi) -> None:
     assert api.get("companyinfo/1").json()["CompanyInfo"]["SyncToken"] == info["SyncToken"]
     item = {"Name": "Dated", "Type": "Service", "IncomeAccountRef": {"value": "1"}, "InvStartDate": "2030-02-30"}
     assert fault_of(api.post("item", item))["code"] == "2010"
+
+
+def test_address_parts_have_their_own_lengths(api: QBOApi) -> None:
+    before = count(api, "Customer")
+    errors = faults_of(api.post("customer", {"DisplayName": "Long Address",
+                                             "BillAddr": {"Line1": "L" * 501, "PostalCode": "2" * 31}}))
+    assert [(e["code"], e["element"]) for e in errors] == [("2050", "BillAddr.Line1"), ("2050", "BillAddr.PostalCode")]
+    assert errors[1]["Detail"].endswith("Max:30 supported. Supplied length:31")
+    assert count(api, "Customer") == before
+    error = fault_of(api.post("invoice", api.invoice_body(ShipAddr={"City": "C" * 256})))
+    assert (error["code"], error["element"]) == ("2050", "ShipAddr.City")

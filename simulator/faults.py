@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "CATALOGUE",
+    "FaultGroup",
     "QBOFault",
     "fault_by_name",
     "tax_rate_wording",
@@ -83,6 +84,35 @@ class QBOFault(Exception):
         }
 
 
+class FaultGroup(QBOFault):
+    """Several service faults found in one request, answered as one ``Fault`` with many ``Error`` entries.
+
+    QBO validates a request body as a whole and lists every problem it found (a missing CustomerRef
+    and a bad e-mail arrive together [CAP-report Acctivate KB; integrator test fixture, see
+    docs/research/qbo-behaviour-notes.md §Q12]). Not catalogued: it only carries catalogued faults;
+    status, code and Message are the first one's (what the journal and the fault plan see).
+    """
+
+    name = "FaultGroup"
+
+    def __init__(self, faults: list[QBOFault]) -> None:
+        if not faults:
+            raise ValueError("a FaultGroup needs at least one fault")
+        self.faults = list(faults)
+        first = self.faults[0]
+        self.status, self.code, self.message = first.status, first.code, first.message  # type: ignore[misc]
+        self.type, self.envelope, self.headers = first.type, first.envelope, first.headers  # type: ignore[misc]
+        self.element, self.params = first.element, first.params
+        Exception.__init__(self, "; ".join(str(f) for f in self.faults))
+
+    @property
+    def detail(self) -> str:
+        return self.faults[0].detail
+
+    def fragment(self) -> dict[str, Any]:
+        return {"Error": [fault.error() for fault in self.faults], "type": self.type}
+
+
 CATALOGUE: dict[str, type[QBOFault]] = {}
 
 
@@ -118,6 +148,10 @@ LengthExceeded = _fault(
     "LengthExceeded", code="2050", message="String length is either shorter or longer than supported by specification",
     detail="String length specified does not match the supported length. Min:{min} Max:{max} supported. "
            "Supplied length:{length}", source="qbo-api §5.2 (CAP)")
+InvalidEmail = _fault(
+    "InvalidEmail", code="2210", message="Invalid Email Address format",
+    detail="Email Address does not conform to the syntax rules of RFC 822. Supplied value:{value}",
+    source="CAP-report (Acctivate KB, DBSync KB, dotnet-sdk#333, curbwaste KB; see behaviour notes §Q12)")
 InvalidNumber = _fault(
     "InvalidNumber", code="2030", message="Invalid ID",
     detail="Id should be a valid number. Supplied value:{value}", source="INF (QBO 2030 wording)")
@@ -137,6 +171,14 @@ QueryParseError = _fault(
 QueryValidationError = _fault(
     "QueryValidationError", code="4001", message="Invalid query",
     detail="QueryValidationError: {reason}", source="qbo-api §5.2 (CAP)")
+CustomerRefRequired = _fault(
+    "CustomerRefRequired", code="6560", message="CustomerRef is required",
+    detail="CustomerRef is missing in the request",
+    source="CAP-report (Acctivate KB, curbwaste KB, an integrator's test fixture; Message INF)")
+TxnCannotBeLinked = _fault(
+    "TxnCannotBeLinked", code="620", message="TxnID Cannot Be Linked",
+    detail="TxnID Cannot Be Linked : Cannot validate linked transactions: " + _INACTIVE,
+    source="CAP-report (curbwaste KB: linking transactions of different customers)")
 ObjectNotFound = _fault(
     "ObjectNotFound", code="610", message="Object Not Found",
     detail="Object Not Found : " + _INACTIVE, source="qbo-api §5.2 (CAP batch doc)")
@@ -226,6 +268,11 @@ AuthorizationFailed = _fault(
     "AuthorizationFailed", status=403, code="3100", envelope="gateway", fault_type="SERVICE",
     message="message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
     detail="", source="qbo-api §5.2 (CAP)")
+ScopeInsufficient = _fault(
+    "ScopeInsufficient", status=403, code="3100", envelope="gateway", fault_type="SERVICE",
+    message="message=AuthorizationFailed; errorCode=003100; statusCode=403",
+    detail="The access token does not have sufficient scope",
+    source="CAP (QBOConceptsTutorial-PHP#13 2019 XML; Java-SDK#43): token without the accounting scope")
 Throttled = _fault(
     "Throttled", status=429, code="3001", envelope="gateway", fault_type="SERVICE",
     message="message=ThrottleExceeded; errorCode=003001; statusCode=429",

@@ -24,7 +24,9 @@ Rules, and the choices made where Intuit's behaviour is not confirmed ([INF] = o
   ``Malformed bearer token: too short or too long`` [CAP]; expired → ``Token expired: <id>`` where
   ``<id>`` is a public per-token id shaped like the captured one, never the token [CAP shape];
   unknown → ``Token invalid`` and revoked → ``Token revoked: <id>`` [INF wording]; valid token for
-  another realm, or without the accounting scope → 403 3100 [CAP].
+  another realm → 403 3100 with Detail null [CAP]; a token without the accounting scope → 403 3100
+  ``message=AuthorizationFailed`` "The access token does not have sufficient scope" [CAP 2019], checked
+  first.
 
 Only SHA-256 hashes of tokens and codes are kept, so state, ``repr()`` and :meth:`connections`
 never show a usable secret (a 4-character fingerprint identifies a token to a human).
@@ -45,6 +47,7 @@ from simulator.faults import (
     InvalidClient,
     InvalidGrant,
     InvalidRequest,
+    ScopeInsufficient,
     TokenExpired,
     TokenInvalid,
     UnsupportedGrantType,
@@ -234,8 +237,10 @@ class OAuthServer:
         """The gateway's check for a data-API call to ``realm_id``; returns the grant or raises."""
         with self._lock:
             grant = self._bearer_grant(authorization_header)
-            if grant.realm_id != realm_id or (scope is not None and scope not in grant.scopes):
-                raise AuthorizationFailed()
+            if scope is not None and scope not in grant.scopes:
+                raise ScopeInsufficient()  # "The access token does not have sufficient scope" [CAP]
+            if grant.realm_id != realm_id:
+                raise AuthorizationFailed()  # another company's token: Detail null [CAP]
             return grant
 
     def userinfo(self, authorization_header: str | None) -> dict[str, Any]:

@@ -84,7 +84,10 @@ IDENT, STRING, INTEGER, DECIMAL, EOF = "<IDENTIFIER>", "<STRING>", "<INTEGER>", 
 _SPACE = re.compile(r"[ \t\r\n\f]*")
 _WORD = re.compile(r"[A-Za-z0-9_.]*")
 _DIGITS = re.compile(r"[0-9]*")
-_STRING_RUN = re.compile(r"[^'\\]*")
+#: a quoted string holds printable ASCII only: QBO's lexer stops at anything else, even inside quotes
+#: (an en dash, a typographic apostrophe) with a lexical error — names QBO accepts on create cannot be
+#: queried [CAP-report, issue 14; INF: the whole non-ASCII range is refused, Latin-1 letters included]
+_STRING_RUN = re.compile(r"[ -&(-\[\]-~\t]*")
 _IMAGE_LIMIT = 200  # keep fault text bounded whatever the input size
 
 
@@ -156,7 +159,9 @@ class _Lexer:
             seen = "<EOF> "
         else:
             line, column = self.line, pos - self.line_start + 1
-            seen = f'"{_escape(text[pos])}" ({_utf16(text[pos])[0]}), '
+            unit = _utf16(text[pos])[0]  # JavaCC reads UTF-16: an astral character shows its high surrogate
+            shown = _escape(text[pos]) if unit == ord(text[pos]) else f"\\u{unit:04x}"
+            seen = f'"{shown}" ({unit}), '
         after = _escape(text[after_from:pos])
         return QueryParseError(reason=f"Invalid content. Lexical error at line {line}, column {column}.  "
                                       f'Encountered: {seen}after : "{after}"')
@@ -199,6 +204,9 @@ class _Lexer:
             parts.append(text[j:end])
             if end >= len(text) or end + 1 >= len(text) and text[end] == "\\":
                 self._advance_to(len(text))
+                raise self._lexical_error(start)
+            if text[end] not in "'\\":  # outside printable ASCII
+                self._advance_to(end)
                 raise self._lexical_error(start)
             if text[end] == "'":
                 self._advance_to(end + 1)

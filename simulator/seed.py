@@ -20,6 +20,7 @@ from simulator.company import Company
 from simulator.entities import BY_NAME
 from simulator.entities.base import Op, new_meta, op_for
 from simulator.entities.tax import new_tax_code, new_tax_rate
+from simulator.seed_preferences import default_preferences
 
 __all__ = ["REGIONS", "Region", "build_company"]
 
@@ -129,23 +130,8 @@ def _settings(company: Company, preset: Region, name: str, fake: Faker, op: Op, 
         "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "0", "MetaData": meta,
     }, op, operation="Create")
     company.save("Preferences", {
-        "AccountingInfoPrefs": {"TrackDepartments": False, "ClassTrackingPerTxn": False,
-                                "ClassTrackingPerTxnLine": False, "CustomerTerminology": "Customers"},
-        "ProductAndServicesPrefs": {"ForSales": True, "ForPurchase": True, "QuantityWithPriceAndRate": True,
-                                    "QuantityOnHand": True},
-        "SalesFormsPrefs": {"CustomField": [], "CustomTxnNumbers": custom_txn_numbers, "AllowDeposit": True,
-                            "AllowDiscount": True, "AllowEstimates": True, "AllowServiceDate": True,
-                            "AllowShipping": False, "AutoApplyCredit": True, "AutoApplyPayments": True,
-                            "ETransactionEnabledStatus": "NotApplicable",
-                            "DefaultTerms": {"value": "3"}},
-        "EmailMessagesPrefs": {},
-        "VendorAndPurchasesPrefs": {"TrackingByCustomer": True, "BillableExpenseTracking": True},
-        "TimeTrackingPrefs": {"UseServices": True, "BillCustomers": True},
-        "TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": False}
-        | ({} if preset.country == "US" else {"TaxGroupCodeRef": {"value": "5"}}),
-        "CurrencyPrefs": {"MultiCurrencyEnabled": False, "HomeCurrency": {"value": preset.currency}},
-        "ReportPrefs": {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False},
-        "OtherPrefs": {"NameValue": [{"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"}]},
+        **default_preferences(country=preset.country, currency=preset.currency, company_name=name,
+                              custom_txn_numbers=custom_txn_numbers),
         "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "0", "MetaData": meta,
     }, op, operation="Create")
 

@@ -29,7 +29,7 @@ from simulator.faults import (
 )
 from simulator.query import execute, parse
 
-__all__ = ["entity_type", "write", "read", "query", "batch", "cdc", "tax_service", "WRITE_OPERATIONS"]
+__all__ = ["entity_type", "write", "read", "query", "with_links", "batch", "cdc", "tax_service", "WRITE_OPERATIONS"]
 
 WRITE_OPERATIONS = ("create", "update", "delete", "void")
 BATCH_LIMIT = 30
@@ -58,6 +58,7 @@ def write(company: Company, rules: EntityType, operation: str, body: Any, op: Op
         raise InvalidProperty(reason="failed to parse json object; a property")  # wrapped body [CAP]
     if rules.read_only:
         raise UnsupportedOperation(operation=f"{operation} on {rules.name}")
+    rules.check_properties(body)  # 2010 for an unknown property, as QBO's deserialiser answers
     with company.lock:
         if operation == "create" and body.get("Id") not in (None, ""):
             operation = "update"  # python-quickbooks posts updates to plain POST /invoice
@@ -75,7 +76,8 @@ def write(company: Company, rules: EntityType, operation: str, body: Any, op: Op
     return {rules.name: record}
 
 
-def read(company: Company, rules: EntityType, entity_id: str) -> dict[str, Any]:
+def read(company: Company, rules: EntityType, entity_id: str, include: str | None = None) -> dict[str, Any]:
+    """One record; ``include=invoiceLink`` adds the invoice's customer-facing link (see :func:`with_links`)."""
     if rules.name in ("CompanyInfo", "Preferences"):
         entity_id = "1"
     record = company.store(rules.name).get(entity_id)
@@ -83,11 +85,33 @@ def read(company: Company, rules: EntityType, entity_id: str) -> dict[str, Any]:
         if company.was_deleted(rules.name, entity_id):
             raise ObjectDeleted()
         raise ObjectNotFound()
+    if include and rules.name == "Invoice":
+        record = with_links(company, record, include)
     return {rules.name: record}
 
 
-def query(company: Company, text: str) -> dict[str, Any]:
-    return {"QueryResponse": execute(parse(text), company.stores)}
+def query(company: Company, text: str, include: str | None = None) -> dict[str, Any]:
+    response = execute(parse(text), company.stores)
+    if include and isinstance(response.get("Invoice"), list):
+        response = {**response, "Invoice": [with_links(company, r, include) for r in response["Invoice"]]}
+    return {"QueryResponse": response}
+
+
+def with_links(company: Company, record: dict[str, Any], include: str) -> dict[str, Any]:
+    """``InvoiceLink`` on a read or query with ``include=invoiceLink`` [DOC Invoice entity, qbo-api §2.5].
+
+    QBO generates the link only for an invoice with online payment enabled and a customer e-mail
+    address; otherwise the field stays absent [DOC field text]. The URL shape is the sandbox's
+    ``comingSoonview?txnId=`` form [INF: production links are opaque portal URLs].
+    """
+    flags = {part.strip().lower() for part in include.split(",")}
+    if "invoicelink" not in flags:
+        return record
+    online = record.get("AllowOnlineCreditCardPayment") or record.get("AllowOnlineACHPayment") \
+        or record.get("AllowOnlinePayment")
+    if not online or not (record.get("BillEmail") or {}).get("Address"):
+        return record
+    return {**record, "InvoiceLink": f"https://developer.intuit.com/comingSoonview?txnId={record['Id']}"}
 
 
 def send(company: Company, rules: EntityType, entity_id: str, send_to: str | None, op: Op) -> dict[str, Any]:

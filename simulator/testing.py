@@ -130,8 +130,10 @@ class SimulatorHandle:
         return self.call("POST", f"/companies/{realm_id}/actions/settings", settings)
 
     # -- OAuth, clock ----------------------------------------------------------------------------------
-    def connect(self, realm_id: str) -> Connection:
-        return Connection(self.call("POST", f"/companies/{realm_id}/connect"))
+    def connect(self, realm_id: str, *, scopes: list[str] | None = None) -> Connection:
+        """A connection as if the user had consented; ``scopes`` (default: accounting + OpenID) as granted."""
+        return Connection(self.call("POST", f"/companies/{realm_id}/connect",
+                                    json={"scopes": scopes} if scopes is not None else None))
 
     def expire_access_tokens(self, realm_id: str | None = None) -> None:
         self.call("POST", "/tokens/expire", {"realm_id": realm_id} if realm_id else {})

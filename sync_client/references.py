@@ -3,7 +3,9 @@
 Customer rule (documented in docs/sync-client.md):
 
 1. a stored mapping (realm, Caspen client) → reuse it;
-2. else query the active customer named ``Full name (Caspen #####)`` → adopt it;
+2. else query the active customer named ``Full name (Caspen #####)`` → adopt it (a name QuickBooks'
+   query lexer cannot read — an en dash, a typographic apostrophe — is found by ``LIKE`` on its ASCII
+   part and matched exactly here: :func:`find_by_name`);
 3. else create it;
 4. on 6240 (the name is taken) query including inactive customers: an inactive customer with that
    name is re-activated and adopted (it is ours from an earlier connection, or the user archived it);
@@ -16,6 +18,7 @@ created with an Income account found by query (``Sales`` preferred).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,7 +31,7 @@ from sync_client.outbox import Writer
 from sync_client.qbo import QuickBooksClient, Reply
 from sync_client.store import OutboxRow, Store
 
-__all__ = ["References", "QuickBooksTaxCode", "ImportReport", "quote"]
+__all__ = ["References", "QuickBooksTaxCode", "ImportReport", "find_by_name", "quote"]
 
 ITEM_TYPES = {"service": "Service", "product": "NonInventory"}
 
@@ -36,6 +39,28 @@ ITEM_TYPES = {"service": "Service", "product": "NonInventory"}
 def quote(value: str) -> str:
     """A QuickBooks query string literal: backslash escapes [qbo-api §1.5]."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+_QUERYABLE = re.compile(r"[ -~]+")  # what QuickBooks' query lexer reads inside quotes: printable ASCII
+
+
+def find_by_name(qbo: QuickBooksClient, entity: str, field: str, name: str, *,
+                 include_inactive: bool = False) -> list[dict[str, Any]]:
+    """Records whose ``field`` equals ``name`` exactly, even when QuickBooks cannot query that name.
+
+    QuickBooks stores names with an en dash or a typographic apostrophe but its query lexer refuses
+    any non-ASCII character, even quoted (400 4000 "Lexical error", docs/sync-client.md). For such a
+    name Caspen queries ``LIKE '%<longest ASCII run>%'`` — for a customer that is at least the
+    ``(Caspen #####)`` suffix — and keeps the rows whose name matches exactly; with no ASCII run at
+    all it reads the whole list. Names QuickBooks can query use ``=`` as before.
+    """
+    active = " and Active IN (true, false)" if include_inactive else ""
+    if _QUERYABLE.fullmatch(name):
+        return qbo.query(f"select * from {entity} where {field} = {quote(name)}{active}")
+    runs = sorted((run.strip("% ") for run in _QUERYABLE.findall(name)), key=len, reverse=True)
+    where = f" where {field} LIKE {quote('%' + runs[0] + '%')}{active}" if runs and runs[0] else \
+        (" where Active IN (true, false)" if include_inactive else "")
+    return [row for row in qbo.query(f"select * from {entity}{where}") if row.get(field) == name]
 
 
 @dataclass(frozen=True)
@@ -69,7 +94,7 @@ class References:
         if known:
             return known
         name = customer_display_name(client)
-        found = qbo.query(f"select * from Customer where DisplayName = {quote(name)}")
+        found = find_by_name(qbo, "Customer", "DisplayName", name)
         if found:
             self.store.save_mapping("qbo_customers", qbo.realm_id, client.id, found[0]["Id"], name)
             return str(found[0]["Id"])
@@ -83,7 +108,7 @@ class References:
                                          payload=body, apply=self.apply_customer(qbo.realm_id))
             return str(record["Id"])
         except DuplicateNameError:
-            every = qbo.query(f"select * from Customer where DisplayName = {quote(name)} and Active IN (true, false)")
+            every = find_by_name(qbo, "Customer", "DisplayName", name, include_inactive=True)
             if not every:
                 raise  # a vendor or employee holds the name: the card shows QuickBooks' exact text
             customer = every[0]
@@ -111,7 +136,7 @@ class References:
         return out
 
     def _item(self, qbo: QuickBooksClient, kind: str, name: str) -> str:
-        every = qbo.query(f"select * from Item where Name = {quote(name)} and Active IN (true, false)")
+        every = find_by_name(qbo, "Item", "Name", name, include_inactive=True)
         if every:
             item = every[0]
             if item.get("Active") is False:

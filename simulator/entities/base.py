@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from simulator.clock import format_meta
+from simulator.entities.fields import Spec, check_known, length_fault
 from simulator.faults import (
     InvalidDate,
     InvalidNumber,
     InvalidProperty,
     InvalidReference,
-    LengthExceeded,
     ObjectDeleted,
     ObjectNotFound,
     RequiredParamMissing,
@@ -60,6 +61,15 @@ class EntityType:
     name: ClassVar[str] = ""  # "Invoice": the JSON key and query name
     name_list: ClassVar[bool] = False  # Customer/Item/...: delete = make inactive
     read_only: ClassVar[bool] = False
+    #: every top-level property QBO knows for the entity (writable or read-only); None = undeclared.
+    #: Unknown properties are 2010 (see :mod:`simulator.entities.fields`, docs/architecture.md).
+    known_fields: ClassVar[frozenset[str] | None] = None
+    #: formats QBO validates per property (lengths, e-mail addresses, enumerations)
+    field_specs: ClassVar[Mapping[str, Spec]] = {}
+
+    def check_properties(self, body: dict[str, Any]) -> None:
+        """Refuse a property the entity does not know (2010), before any rule runs."""
+        check_known(self.name, self.known_fields, body)
 
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         raise _unsupported(self.name, "create")
@@ -195,7 +205,7 @@ def ref(value: Any) -> dict[str, str] | None:
 
 def check_length(value: str | None, prop: str, maximum: int) -> None:
     if value is not None and len(value) > maximum:
-        raise LengthExceeded(element=prop, min=0, max=maximum, length=len(value))
+        raise length_fault(prop, value, maximum)
 
 
 def sync_token(value: Any) -> int | None:
@@ -229,13 +239,20 @@ def new_meta(op: Op) -> dict[str, str]:
 
 
 def resolve_ref(company: Company, entity: str, reference: dict[str, str] | None, element: str,
-                *, label: str) -> dict[str, Any]:
-    """The active record a reference points at, else QBO's 2500 Invalid Reference Id."""
+                *, label: str | None = None) -> dict[str, Any]:
+    """The active record a reference points at, else QBO's 2500 Invalid Reference Id.
+
+    The Detail depends on where the reference sits (docs/research/qbo-behaviour-notes.md §Q13): a
+    header reference names its list and id (``Names element id 9 not found``, ``label="Names"``);
+    a line reference names its path (``Invalid Reference Id : Line.SalesItemLineDetail.ItemRef``,
+    ``label=None``) [CAP xml, qbo-api §5.2].
+    """
     if reference is None:
         raise RequiredParamMissing(param=element, element=element)
     record = company.store(entity).get(reference["value"])
     if record is None:
-        raise InvalidReference(element=element, reason=f"{label} element id {reference['value']} not found")
+        reason = element if label is None else f"{label} element id {reference['value']} not found"
+        raise InvalidReference(element=element, reason=reason)
     if record.get("Active") is False:
         raise InvalidReference(
             element=element,

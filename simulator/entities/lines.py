@@ -130,7 +130,7 @@ def _sales_line(company: Company, raw: dict[str, Any], calc: str) -> SalesLine:
     if not isinstance(detail, dict):
         raise RequiredParamMissing(param="Line.SalesItemLineDetail", element="Line.SalesItemLineDetail")
     item_ref = ref(detail.get("ItemRef"))
-    item = resolve_ref(company, "Item", item_ref, "Line.SalesItemLineDetail.ItemRef", label="Item")
+    item = resolve_ref(company, "Item", item_ref, "Line.SalesItemLineDetail.ItemRef")
     if item.get("Type") == "Category":
         raise InvalidReference(element="Line.SalesItemLineDetail.ItemRef",
                                reason="Categories cannot be used in transactions.")

@@ -24,6 +24,7 @@ from simulator.entities.base import (
     resolve_ref,
     text,
 )
+from simulator.entities.fields import Problems, Spec, check_formats
 from simulator.faults import (
     DuplicateName,
     InvalidEnum,
@@ -43,8 +44,25 @@ TEXT_FIELDS = frozenset({"DisplayName", "Name", "Title", "GivenName", "MiddleNam
                          "PrintOnCheckName", "TaxRegistrationNumber", "Type", "AccountType", "AccountSubType"})
 
 
+#: known to QBO's schema on name lists but computed or kept by QBO (posted back by clients, ignored)
+NAME_READ_ONLY = frozenset({"FullyQualifiedName", "Level", "Balance", "BalanceWithJobs", "OpenBalanceDate", "IsProject",
+                            "ARAccountRef", "Classification", "CurrentBalance", "CurrentBalanceWithSubAccounts",
+                            "domain", "sparse"})
+
+
 class NameList(EntityType):
+    """A name list. Subclasses declare ``writable``; ``known_fields`` follows from it (plus
+    ``NAME_READ_ONLY`` and ``extra_known``) unless the subclass sets ``known_fields`` itself."""
+
     name_list = True
+    #: properties QBO knows for this list beyond ``writable`` and ``NAME_READ_ONLY``
+    extra_known: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "known_fields" not in cls.__dict__:
+            cls.known_fields = frozenset(cls.writable) | NAME_READ_ONLY | frozenset(cls.extra_known)
+
     #: the key holding the unique name
     name_key: ClassVar[str] = "Name"
     #: entities sharing the name space (6240 across all of them)
@@ -77,6 +95,11 @@ class NameList(EntityType):
         for key, value in fields.items():
             if key in TEXT_FIELDS and isinstance(value, (dict, list)):
                 raise InvalidProperty(element=key, reason=f"{key}:failed to parse json object; a property")
+        problems = Problems()  # every format problem and a missing name in one answer (§Q12)
+        check_formats(self.field_specs, fields, problems)
+        if problems:
+            problems.collect(self.check_name, fields)
+        problems.raise_if_any()
         record: dict[str, Any] = {
             "domain": "QBO", "sparse": False,
             "Id": current["Id"] if current else company.next_id(self.name),
@@ -92,6 +115,15 @@ class NameList(EntityType):
         if current is not None:
             bump(record, op)
         return record
+
+    def check_name(self, fields: dict[str, Any]) -> None:
+        """The name checks that need no other record (required, length, colon)."""
+        name = text(fields.get(self.name_key))
+        if not name:
+            raise RequiredParamMissing(param=self.name_key, element=self.name_key)
+        check_length(name.strip(), self.name_key, self.max_name)
+        if ":" in name:
+            raise InvalidString(element=self.name_key, value=name.strip())
 
     def unique_name(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None) -> str:
         name = text(fields.get(self.name_key))
@@ -123,6 +155,24 @@ class Customer(NameList):
                 "Active", "Taxable", "DefaultTaxCodeRef", "SalesTermRef", "PaymentMethodRef", "ParentRef", "Job",
                 "BillWithParent", "PreferredDeliveryMethod", "ResaleNum", "PrintOnCheckName", "CurrencyRef",
                 "AlternatePhone", "TaxExemptionReasonId", "PrimaryTaxIdentifier", "GSTIN", "BusinessNumber")
+    extra_known = ("OpenBalanceDate", "IsProject", "ARAccountRef", "SecondaryTaxIdentifier", "IsCISContractor",
+                   "GSTRegistrationType", "ShipAddrDisplay", "TaxExemptionReasonId", "Source")
+    #: [DOC Customer entity field text; e-mail CAP-report, one address only — behaviour notes §Q12]
+    field_specs = {
+        "Title": Spec(max_length=16), "GivenName": Spec(max_length=100), "MiddleName": Spec(max_length=100),
+        "FamilyName": Spec(max_length=100), "Suffix": Spec(max_length=16), "CompanyName": Spec(max_length=100),
+        "PrintOnCheckName": Spec(max_length=110), "Notes": Spec(max_length=2000),
+        "PrimaryEmailAddr": Spec(email="single", max_length=100),
+        "PreferredDeliveryMethod": Spec(choices=("Print", "Email", "None")),
+        "BillAddr": Spec(address=True), "ShipAddr": Spec(address=True),
+    }
+
+    def check_name(self, fields: dict[str, Any]) -> None:
+        if not text(fields.get("DisplayName")) and not any(
+                text(fields.get(k)) for k in ("Title", "GivenName", "MiddleName", "FamilyName", "Suffix")):
+            raise NoNameProvided()
+        if text(fields.get("DisplayName")):
+            super().check_name(fields)
 
     def unique_name(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None) -> str:
         if not text(fields.get("DisplayName")):
@@ -182,6 +232,11 @@ class Item(NameList):
                 "ExpenseAccountRef", "AssetAccountRef", "PurchaseDesc", "PurchaseCost", "TrackQtyOnHand",
                 "QtyOnHand", "InvStartDate", "SalesTaxCodeRef", "PurchaseTaxCodeRef", "SalesTaxIncluded",
                 "ParentRef", "SubItem", "ClassRef")
+    extra_known = ("AbatementRate", "ItemCategoryType", "PurchaseTaxIncluded", "ReverseChargeRate", "ServiceType",
+                   "PrefVendorRef", "UQCDisplayText", "UQCId", "Source", "ItemGroupDetail", "ItemAssemblyDetail",
+                   "PrintGroupedItems", "TaxClassificationRef", "FullyQualifiedName")
+    field_specs = {"Sku": Spec(max_length=100), "Description": Spec(max_length=4000),
+                   "PurchaseDesc": Spec(max_length=1000), "InvStartDate": Spec(date=True)}
 
     def fields(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
         out = super().fields(company, fields, current)
@@ -226,6 +281,8 @@ class Account(NameList):
     clash_kind = "account"
     writable = ("Name", "AccountType", "AccountSubType", "AcctNum", "Description", "Active", "SubAccount",
                 "ParentRef", "TaxCodeRef", "CurrencyRef", "OpeningBalance", "OpeningBalanceDate")
+    extra_known = ("TxnLocationType", "AccountAlias")
+    field_specs = {"Description": Spec(max_length=100), "OpeningBalanceDate": Spec(date=True)}
 
     def fields(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
         out = super().fields(company, fields, current)
@@ -252,6 +309,7 @@ class TaxAgency(NameList):
     clash_kind = "tax agency"
     writable = ("DisplayName", "TaxTrackedOnSales", "TaxTrackedOnPurchases", "TaxRegistrationNumber",
                 "ReportingPeriod", "Active")
+    extra_known = ("TaxAgencyConfig", "LastFileDate", "TaxRegistrationNumberEffectiveDate")
 
     def fields(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
         out = super().fields(company, fields, current)
@@ -268,6 +326,7 @@ class Term(NameList):
     name_key = "Name"
     clash_kind = "term"
     writable = ("Name", "Active", "Type", "DueDays", "DiscountPercent", "DiscountDays", "DayOfMonthDue")
+    extra_known = ("DiscountDayOfMonth", "DueNextMonthDays")
 
     def fields(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
         out = super().fields(company, fields, current)

@@ -25,7 +25,8 @@ from simulator.entities.base import (
     resolve_ref,
     text,
 )
-from simulator.faults import BusinessValidation, InvalidReference, RequiredParamMissing
+from simulator.entities.fields import Problems, Spec, check_formats, check_lines
+from simulator.faults import BusinessValidation, InvalidReference, RequiredParamMissing, TxnCannotBeLinked
 
 if TYPE_CHECKING:
     from simulator.company import Company
@@ -36,6 +37,15 @@ WRITABLE = ("CustomerRef", "TotalAmt", "Line", "TxnDate", "PaymentRefNum", "Paym
 
 class Payment(EntityType):
     name = "Payment"
+    known_fields = frozenset(WRITABLE + (
+        "UnappliedAmt", "TxnStatus", "TransactionLocationType", "CreditCardPayment", "TaxExemptionRef",
+        "LinkedTxn", "HomeTotalAmt", "domain", "sparse"))
+    field_specs = {"PaymentRefNum": Spec(max_length=21), "PrivateNote": Spec(max_length=4000)}
+    line_known = frozenset({"Id", "LineNum", "Amount", "LinkedTxn", "LineEx", "Description", "CustomField"})
+
+    def check_properties(self, body: dict[str, Any]) -> None:
+        super().check_properties(body)
+        check_lines(body.get("Line"), self.line_known, {})
 
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         fields = {k: v for k, v in clean(body).items() if k in WRITABLE}
@@ -84,6 +94,12 @@ class Payment(EntityType):
     # -- internals --------------------------------------------------------------------------------
     def _build(self, company: Company, fields: dict[str, Any], op: Op, *, current: dict[str, Any] | None
                ) -> tuple[dict[str, Any], list[tuple[str, Decimal]]]:
+        problems = Problems()
+        if ref(fields.get("CustomerRef")) is None:
+            problems.add(RequiredParamMissing(param="CustomerRef", element="CustomerRef"))  # [CAP for Payment]
+        check_formats(self.field_specs, fields, problems)
+        problems.collect(parse_date, fields.get("TxnDate"), "TxnDate")
+        problems.raise_if_any()
         customer = resolve_ref(company, "Customer", ref(fields.get("CustomerRef")), "CustomerRef", label="Names")
         total = decimal(fields.get("TotalAmt"), "TotalAmt")
         if total is None:
@@ -109,7 +125,8 @@ class Payment(EntityType):
                                            reason=f"{txn_type or 'LinkedTxn'} element id {txn_id} not found")
                 invoice = company.store("Invoice").get(txn_id)
                 if invoice is None or invoice["CustomerRef"]["value"] != customer["Id"]:
-                    raise InvalidReference(element="Line.LinkedTxn", reason=f"Invoice element id {txn_id} not found")
+                    # another customer's (or a missing) invoice cannot be linked: 620, not 2500 (§Q13)
+                    raise TxnCannotBeLinked(element="Line.LinkedTxn.TxnId")
                 already = Decimal(0)
                 if current is not None:
                     already = sum((a for i, a in _applications(current) if i == txn_id), Decimal(0))
@@ -124,7 +141,11 @@ class Payment(EntityType):
         if applied > total:
             raise BusinessValidation(reason="The amount applied to invoices is more than the payment amount.")
         txn_date = parse_date(fields.get("TxnDate"), "TxnDate") or op.today
-        deposit = ref(fields.get("DepositToAccountRef")) or _undeposited(company)
+        deposit = ref(fields.get("DepositToAccountRef"))
+        if deposit is not None:
+            account = resolve_ref(company, "Account", deposit, "DepositToAccountRef", label="Accounts")
+            deposit = {"value": account["Id"], "name": account["Name"]}
+        deposit = deposit or _undeposited(company)
         record: dict[str, Any] = {
             "domain": "QBO", "sparse": False,
             "Id": current["Id"] if current else company.next_id(self.name),

@@ -29,12 +29,16 @@ from simulator.entities.base import (
     resolve_ref,
     text,
 )
+from simulator.entities.fields import Problems, Spec, check_formats, check_lines, is_email, length_fault
 from simulator.faults import (
     AccountPeriodClosed,
     BusinessValidation,
+    CustomerRefRequired,
     DuplicateDocNumber,
     InvalidCompanyStatus,
+    InvalidEmail,
     InvalidEnum,
+    RequiredParamMissing,
 )
 
 if TYPE_CHECKING:
@@ -51,6 +55,40 @@ WRITABLE = PASS_THROUGH + ("Line", "CustomerRef", "DocNumber", "TxnDate", "DueDa
 TAX_CALCULATIONS = ("TaxExcluded", "TaxInclusive", "NotApplicable")
 PRINT_STATUSES = ("NotSet", "NeedToPrint", "PrintComplete")
 EMAIL_STATUSES = ("NotSet", "NeedToSend", "EmailSent")
+#: what QBO computes or keeps on its own: known to its schema, ignored when a client posts it back
+READ_ONLY = ("TotalAmt", "Balance", "HomeBalance", "HomeTotalAmt", "InvoiceLink", "LinkedTxn", "DeliveryInfo",
+             "RemainingCredit", "TxnStatus", "FreeFormAddress", "EInvoiceStatus", "RecurDataRef", "TaxExemptionRef",
+             "DepositToAccountRef", "TransactionLocationType", "HomeAmount", "domain", "sparse")
+#: formats QBO checks on a sales form [DOC field text of the Invoice entity; e-mail CAP-report; see
+#: docs/research/qbo-behaviour-notes.md §Q12]
+SPECS = {
+    "DocNumber": Spec(max_length=21),
+    "PrivateNote": Spec(max_length=4000),
+    "CustomerMemo": Spec(max_length=1000, sub="value"),
+    "TrackingNum": Spec(max_length=31),
+    "BillEmail": Spec(email="list"),
+    "BillEmailCc": Spec(email="list"),
+    "BillEmailBcc": Spec(email="list"),
+    "BillAddr": Spec(address=True),
+    "ShipAddr": Spec(address=True),
+    "ShipFromAddr": Spec(address=True),
+    "GlobalTaxCalculation": Spec(choices=TAX_CALCULATIONS),
+    "PrintStatus": Spec(choices=PRINT_STATUSES),
+    "EmailStatus": Spec(choices=EMAIL_STATUSES),
+}
+LINE_DESCRIPTION_MAX = 4000
+#: what QBO's schema knows on a sales-form line and its detail objects [DOC Invoice entity; LIB
+#: python-quickbooks detailline.py, whose SubtotalLine spells ``SubtotalLineDetail``]
+LINE_KNOWN = frozenset({"Id", "LineNum", "Description", "Amount", "DetailType", "SalesItemLineDetail",
+                        "DiscountLineDetail", "SubTotalLineDetail", "SubtotalLineDetail", "DescriptionLineDetail",
+                        "GroupLineDetail", "LinkedTxn", "CustomField", "ProjectRef", "LineEx", "TxnLineId"})
+DETAIL_KNOWN = {
+    "SalesItemLineDetail": frozenset({"ItemRef", "ClassRef", "UnitPrice", "RatePercent", "PriceLevelRef",
+                                      "MarkupInfo", "Qty", "UOMRef", "ItemAccountRef", "TaxCodeRef", "ServiceDate",
+                                      "TaxInclusiveAmt", "DiscountRate", "DiscountAmt", "TaxClassificationRef"}),
+    "DiscountLineDetail": frozenset({"ClassRef", "TaxCodeRef", "DiscountAccountRef", "PercentBased",
+                                     "DiscountPercent", "Discount"}),
+}
 CURRENCY_NAMES = {"USD": "United States Dollar", "AUD": "Australian Dollar", "CAD": "Canadian Dollar",
                   "GBP": "British Pound Sterling"}
 
@@ -59,10 +97,16 @@ class SalesForm(EntityType):
     """What Invoice and CreditMemo share."""
 
     has_due_date: ClassVar[bool] = True
+    known_fields = frozenset(WRITABLE + READ_ONLY)
+    field_specs = SPECS
+
+    def check_properties(self, body: dict[str, Any]) -> None:
+        super().check_properties(body)
+        check_lines(body.get("Line"), LINE_KNOWN, DETAIL_KNOWN)
 
     # -- operations -------------------------------------------------------------------------------
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
-        fields = {k: v for k, v in clean(body).items() if k in WRITABLE}
+        fields = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in WRITABLE})
         record = self._build(company, fields, op, current=None)
         company.save(self.name, record, op, operation="Create")
         company.note_doc_number(record.get("DocNumber"))
@@ -71,7 +115,7 @@ class SalesForm(EntityType):
     def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
-        given = {k: v for k, v in clean(body).items() if k in WRITABLE}
+        given = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in WRITABLE})
         if sparse:
             fields = {k: copy.deepcopy(v) for k, v in current.items() if k in WRITABLE}
             fields.update(given)
@@ -127,6 +171,9 @@ class SalesForm(EntityType):
         address = send_to or (current.get("BillEmail") or {}).get("Address")
         if not address:
             raise BusinessValidation(reason="Please enter a valid email address for this customer.")
+        if not all(is_email(part.strip(" ")) for part in address.split(",")):
+            # a '+' left unencoded in ?sendTo= arrives as a space and fails the same way [CAP dotnet-sdk#333]
+            raise InvalidEmail(element="sendTo" if send_to else "BillEmail.Address", value=address)
         record = copy.deepcopy(current)
         record["EmailStatus"] = "EmailSent"
         record["DeliveryInfo"] = {"DeliveryType": "Email", "DeliveryTime": op.meta_time}
@@ -140,6 +187,7 @@ class SalesForm(EntityType):
     def _build(self, company: Company, fields: dict[str, Any], op: Op, *, current: dict[str, Any] | None
                ) -> dict[str, Any]:
         _check_company_status(company)
+        self._validate(fields)
         customer = resolve_ref(company, "Customer", ref(fields.get("CustomerRef")), "CustomerRef",
                                label="Names")
         calc = text(fields.get("GlobalTaxCalculation")) or self._default_calc(company)
@@ -201,6 +249,23 @@ class SalesForm(EntityType):
             record["ApplyTaxAfterDiscount"] = apply_after
         return record
 
+    def _validate(self, fields: dict[str, Any]) -> None:
+        """Everything QBO checks on the body as a whole, every problem in one answer (§Q12)."""
+        problems = Problems()
+        if ref(fields.get("CustomerRef")) is None:
+            problems.add(CustomerRefRequired())
+        lines = fields.get("Line")
+        if not isinstance(lines, list) or not lines:
+            problems.add(RequiredParamMissing(param="Line"))
+        check_formats(self.field_specs, fields, problems)
+        for raw in lines if isinstance(lines, list) else ():
+            description = raw.get("Description") if isinstance(raw, dict) else None
+            if isinstance(description, str) and len(description) > LINE_DESCRIPTION_MAX:
+                problems.add(length_fault("Line.Description", description, LINE_DESCRIPTION_MAX))
+        for key in ("TxnDate", "DueDate", "ShipDate"):
+            problems.collect(parse_date, fields.get(key), key)
+        problems.raise_if_any()
+
     def _default_calc(self, company: Company) -> str:
         return "TaxExcluded"
 
@@ -227,6 +292,8 @@ class SalesForm(EntityType):
 
     def _doc_number(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None,
                     op: Op) -> str | None:
+        if fields.get("DocNumber") == "":
+            return None  # "" is a blank number, not an absent one: no auto-numbering (§Q14) [CAP-report]
         doc_number = text(fields.get("DocNumber"))
         if doc_number is not None:
             check_length(doc_number, "DocNumber", 21)
@@ -273,6 +340,13 @@ class CreditMemo(SalesForm):
         applied = (Decimal(str(current["TotalAmt"])) - Decimal(str(current["RemainingCredit"]))) if current else 0
         record["RemainingCredit"] = money(total - applied)
         record["Balance"] = money(total - applied)
+
+
+def _with_blank_doc_number(body: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """Keep ``DocNumber: ""``, which :func:`clean` would drop: QBO saves such a form with no number."""
+    if body.get("DocNumber") == "":
+        fields["DocNumber"] = ""
+    return fields
 
 
 def _paid(current: dict[str, Any] | None) -> Decimal:

@@ -72,13 +72,16 @@ def accounting_responses(success: Schema, *, xml: bool = True) -> dict[str, Any]
             "content": _content(success, xml=xml),
         },
         "400": {
-            "description": "service fault: validation, 610 not found, 5010 stale, 6000/6140/6240 ...",
+            "description": "service fault, one Error per problem found: 2010 unknown property or unreadable body, "
+                           "2050 length, 2170 enumeration, 2210 e-mail (RFC 822), 2500 reference, 6560 CustomerRef, "
+                           "610 not found, 620 unlinkable transaction, 5010 stale, 6000/6140/6240 ...",
             "content": _content(ref("Fault")),
         },
         "401": json_response(
             "gateway 3200: missing, malformed, expired or revoked token", ref("GatewayFault")
         ),
-        "403": json_response("gateway 3100: the token is not for this realm", ref("GatewayFault")),
+        "403": json_response("gateway 3100: the token is for another realm (detail null) or lacks the accounting "
+                             "scope (detail 'The access token does not have sufficient scope')", ref("GatewayFault")),
         "413": {"description": "request body over the size limit", "content": _content(ref("Fault"))},
         "429": json_response("gateway 3001 throttle (fault plan)", ref("GatewayFault")),
         "500": {

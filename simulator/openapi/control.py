@@ -213,7 +213,9 @@ def _token_and_clock_paths() -> dict[str, Any]:
                 "connect",
                 "mint tokens as if the user consented",
                 created=True,
-                body=_body({"client_id": {"type": "string"}}),
+                body=_body({"client_id": {"type": "string"},
+                            "scopes": {"type": "array", "items": {"type": "string"},
+                                       "description": "granted scopes (default accounting + OpenID)"}}),
             )
         },
         "/_sim/tokens/expire": {

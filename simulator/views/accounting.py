@@ -7,13 +7,12 @@ plan (before the work and after the commit), ``requestid`` replay and the journa
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 
-from simulator import service, wire
+from simulator import jsonbody, service, wire
 from simulator.backends import Backends
 from simulator.company import Company
 from simulator.faultplan import RequestFacts
@@ -132,7 +131,7 @@ def _json_body() -> Any:
     body = g.get("parsed_body", _UNPARSED)
     if body is _UNPARSED:
         try:
-            body = json.loads(request.get_data(cache=True) or b"null")
+            body = jsonbody.loads(request.get_data(cache=True) or b"null")
         except ValueError:
             body = _NOT_JSON
         g.parsed_body = body
@@ -205,7 +204,7 @@ def write_view(segment: str) -> Response:
 
 def read_view(segment: str, entity_id: str) -> Response:
     rules = _rules(segment)
-    return respond(service.read(company(), rules, entity_id))
+    return respond(service.read(company(), rules, entity_id, request.args.get("include")))
 
 
 def query_view() -> Response:
@@ -216,7 +215,7 @@ def query_view() -> Response:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise UnsupportedOperation(operation="Could not decode the request body as UTF-8") from None
-    return respond(service.query(company(), text or ""))
+    return respond(service.query(company(), text or "", request.args.get("include")))
 
 
 def batch_view() -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from simulator import user_actions, wire
+from simulator import jsonbody, user_actions, wire
 from simulator.backends import Backends
 from simulator.company import Company
 from simulator.faultplan import RequestFacts, RuleError
@@ -39,7 +39,10 @@ def ok(payload: Any, status: int = 200) -> Response:
 def body() -> dict[str, Any]:
     if not request.get_data(cache=True):
         return {}
-    data = request.get_json(silent=True)
+    try:
+        data = jsonbody.loads(request.get_data(cache=True))
+    except ValueError:
+        data = None
     if not isinstance(data, dict):
         raise ControlError(400, "Bad Request", "the body must be a JSON object")
     return data

@@ -150,7 +150,15 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
     def connect(realm_id: str) -> Response:
         company(realm_id)
         data = body()
-        return ok(sim().oauth.connect(realm_id, client_id=field(data, "client_id", required=False)), 201)
+        scopes = field(data, "scopes", list, required=False)
+        if scopes is not None and not all(isinstance(s, str) for s in scopes):
+            raise ControlError(400, "Bad Request", "scopes must be a list of scope names")
+        try:
+            granted = sim().oauth.connect(realm_id, client_id=field(data, "client_id", required=False),
+                                          **({"scopes": scopes} if scopes is not None else {}))
+        except ValueError as exc:
+            raise ControlError(400, "Bad Request", str(exc)) from None
+        return ok(granted, 201)
 
     @bp.post("/tokens/expire")
     def expire_tokens() -> Response:

@@ -99,7 +99,7 @@ def pretty(text: str | dict[str, Any] | list[Any] | None) -> str:
     if stripped[:1] in "{[":
         try:
             return json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # a body nested too deep to indent is shown as sent
             pass
     return text
 

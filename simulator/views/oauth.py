@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
+from simulator import jsonbody
 from simulator.faultplan import RequestFacts
-
 from simulator.oauth import ISSUER, AuthorizeError, ConsentError, OAuthServer, error_redirect
 from simulator.views import injection
 from simulator.wire import json_response
@@ -161,7 +161,7 @@ def oauth_blueprint() -> Blueprint:
     @bp.post("/v2/oauth2/tokens/revoke")
     def revoke() -> Response:
         client_id, client_secret = _client_credentials()
-        body = request.get_json(silent=True)
+        body = _json_or_none()
         token_value = body.get("token") if isinstance(body, dict) else request.form.get("token")
         _server().revoke(client_id, client_secret, token_value if isinstance(token_value, str) else None)
         return Response(b"", status=200)
@@ -175,3 +175,11 @@ def oauth_blueprint() -> Blueprint:
         return json_response(_server().jwks())
 
     return bp
+
+
+def _json_or_none() -> Any:
+    """The revoke body as JSON, or None when it is not JSON (or nests too deep to read)."""
+    try:
+        return jsonbody.loads(request.get_data(cache=True))
+    except ValueError:
+        return None

@@ -109,6 +109,12 @@ const line = (amount, taxCode) => ({
   const empty = await call(qbo.createInvoice.bind(qbo), {CustomerRef: {value: cfg.customerId}, Line: []});
   out.required = wire(empty);
 
+  // issue 14: several problems come back in one Fault.Error list
+  const several = await call(qbo.createInvoice.bind(qbo), {Line: [], BillEmail: {Address: 'Kim Carpenter'}});
+  const severalData = several.err && several.err.response ? several.err.response.data : several.body;
+  out.several = {...wire(several),
+                 codes: severalData && severalData.Fault ? severalData.Fault.Error.map(e => e.code) : null};
+
   const voided = await call(qbo.voidInvoice.bind(qbo), out.create.id);  // reads, then posts the whole entity
   out.void = {...wire(voided), total: voided.body && voided.body.Invoice && voided.body.Invoice.TotalAmt,
               note: voided.body && voided.body.Invoice && voided.body.Invoice.PrivateNote};
@@ -195,7 +201,10 @@ def test_node_quickbooks_invoice_sync(node_quickbooks: Path, qbo_sim: SimulatorH
     assert (required["status"], required["fault_type"], required["code"]) == (400, "ValidationFault", "2020")
     assert required["detail"] == "Required parameter Line is missing in the request"
 
-    void = out["void"]
+    several = out["several"]
+    assert (several["ok"], several["status"], several["codes"]) == (False, 400, ["6560", "2020", "2210"])
+
+    void = out["void"]  # node-quickbooks posts the whole invoice it read: every property must be known
     assert void["ok"], void
     assert void["total"] == 0 and void["note"].startswith("Voided")
 

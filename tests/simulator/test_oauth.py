@@ -16,6 +16,7 @@ from simulator.faults import (
     InvalidClient,
     InvalidGrant,
     InvalidRequest,
+    ScopeInsufficient,
     TokenExpired,
     TokenInvalid,
     UnsupportedGrantType,
@@ -273,8 +274,12 @@ def test_unknown_bearer_and_wrong_realm_and_scope(server: OAuthServer) -> None:
     with pytest.raises(AuthorizationFailed):
         server.check_bearer(_bearer(tokens), "123")
     openid_only = server.connect(REALM, scopes=["openid", "email"])
-    with pytest.raises(AuthorizationFailed):
+    with pytest.raises(ScopeInsufficient) as lacking:
         server.check_bearer(_bearer(openid_only), REALM)
+    assert (lacking.value.status, lacking.value.code) == (403, "3100")
+    assert lacking.value.detail == "The access token does not have sufficient scope"
+    with pytest.raises(ScopeInsufficient):  # scope is checked before the company
+        server.check_bearer(_bearer(openid_only), "123")
     assert server.check_bearer(_bearer(openid_only), REALM, scope=None).realm_id == REALM
 
 

@@ -219,8 +219,18 @@ def test_or_is_a_parse_error_in_javacc_words(stores):
      "Encountered \" <STRING> \"\\'10\\' \"\" at line 1, column 34."),
     ("SELECT * FROM Invoice WHERE DocNumber = '1' %",
      'Invalid content. Lexical error at line 1, column 45.  Encountered: "%" (37), after : ""'),
+    ("SELECT * FROM Item WHERE Sku = \u2013",
+     'Invalid content. Lexical error at line 1, column 32.  Encountered: "\\u2013" (8211), after : ""'),
+    # QBO's lexer refuses non-ASCII even inside quotes (issue 14): the error names the character and what
+    # of the string it had read
     ("SELECT * FROM Item WHERE Name = 'Boot \u2013 Wolverine' AND Sku = \u2013",
-     'Invalid content. Lexical error at line 1, column 62.  Encountered: "\\u2013" (8211), after : ""'),
+     'Invalid content. Lexical error at line 1, column 39.  Encountered: "\\u2013" (8211), after : "\\\'Boot "'),
+    ("select * from Customer where DisplayName = 'O\u2019Brien'",
+     'Invalid content. Lexical error at line 1, column 46.  Encountered: "\\u2019" (8217), after : "\\\'O"'),
+    ("select * from Customer where DisplayName = 'Caf\u00e9'",
+     'Invalid content. Lexical error at line 1, column 48.  Encountered: "\\u00e9" (233), after : "\\\'Caf"'),
+    ("select * from Customer where DisplayName = 'a\U0001F600'",
+     'Invalid content. Lexical error at line 1, column 46.  Encountered: "\\ud83d" (55357), after : "\\\'a"'),
     ("SELECT * FROM Invoice WHERE DocNumber = 'open",
      "Invalid content. Lexical error at line 1, column 45.  Encountered: <EOF> after : \"\\'open\""),
 ])

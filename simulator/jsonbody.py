@@ -1,0 +1,47 @@
+"""Reading a JSON request body without letting its shape exhaust the parser.
+
+``json.loads`` recurses once per nesting level, so ``[[[[...]]]]`` thousands deep raises
+``RecursionError`` (a 500) and a few hundred deep still overflows the rules that walk the body
+later. :func:`loads` refuses both the same way as malformed JSON (``ValueError``), which the
+accounting views answer with QBO's 2010 "failed to parse json object" — the answer QBO gives a body
+it cannot deserialise [CAP 2026, behaviour notes §Q3 block B]. The depth limit matches the XML
+codec's (:data:`simulator.xmlcodec.MAX_DEPTH`); real QBO bodies nest fewer than ten levels [INF:
+QBO's own limit is not documented].
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["MAX_DEPTH", "loads", "depth_exceeds"]
+
+MAX_DEPTH = 64
+
+
+def depth_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether containers nest deeper than ``limit`` (iterative: safe on any input)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def loads(raw: bytes | str) -> Any:
+    """``json.loads`` that raises ``ValueError`` for too-deep input instead of recursing out."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ValueError(f"JSON nested deeper than the interpreter can parse (limit {MAX_DEPTH})") from None
+    if depth_exceeds(value):
+        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
+    return value

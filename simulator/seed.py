@@ -19,6 +19,7 @@ from simulator.clock import SimClock
 from simulator.company import Company
 from simulator.entities import BY_NAME
 from simulator.entities.base import Op, new_meta, op_for
+from simulator.entities.lists import DEFAULT_PAYMENT_METHODS, new_exchange_rate
 from simulator.entities.tax import new_tax_code, new_tax_rate
 
 __all__ = ["REGIONS", "Region", "build_company"]
@@ -40,6 +41,12 @@ class Region:
     custom_txn_numbers: bool
     tax: TaxSetup
     extra_prefs: dict[str, Any] = field(default_factory=dict)
+    #: (name, subtype) of the liability account sales tax collects in
+    tax_payable: tuple[str, str] = ("Sales Tax Payable", "SalesTaxPayable")
+    #: first month of the income-tax year (AccountingInfoPrefs.TaxYearMonth)
+    tax_year_month: str = "January"
+    #: multicurrency on, with these company currencies and their rates to the home currency
+    currencies: tuple[tuple[str, str], ...] = ()
 
 
 REGIONS: dict[str, Region] = {
@@ -48,25 +55,25 @@ REGIONS: dict[str, Region] = {
         ("FRE", "GST free", (("GST free (sales)", "0"),), True),
         ("INP", "Input taxed", (("Input taxed (sales)", "0"),), True),
         ("EXP", "Export", (("Export (sales)", "0"),), False),  # the inactive code Caspen users trip over
-    ))),
+    )), tax_payable=("GST Payable", "GlobalTaxPayable"), tax_year_month="July"),
     "US": Region("US", "America/Los_Angeles", "USD", "en_US", False, TaxSetup("California Department of Tax", (
         ("California", "California sales tax", (("California", "8"),), True),
-    ))),
+    )), currencies=(("CAD", "0.73"), ("EUR", "1.08"))),
     "CA": Region("CA", "America/Toronto", "CAD", "en_CA", False, TaxSetup("Canada Revenue Agency", (
         ("HST ON", "HST Ontario", (("HST (ON) 2016", "13"),), True),
         ("GST", "GST", (("GST", "5"),), True),
         ("Zero-rated", "Zero-rated", (("Zero-rated", "0"),), True),
         ("Exempt", "Exempt", (("Exempt", "0"),), True),
-    ))),
+    )), tax_payable=("GST/HST Payable", "GlobalTaxPayable")),
     "UK": Region("GB", "Europe/London", "GBP", "en_GB", False, TaxSetup("HMRC", (
         ("20.0% S", "Standard rated sales", (("20.0% S", "20"),), True),
         ("0.0% Z", "Zero rated sales", (("0.0% Z", "0"),), True),
         ("Exempt", "Exempt", (("Exempt", "0"),), True),
-    ))),
+    )), tax_payable=("VAT Control", "GlobalTaxPayable"), tax_year_month="April"),
 }
 REGIONS["GB"] = REGIONS["UK"]
 
-US_PSEUDO_CODES = ("TAX", "NON")
+US_PSEUDO_CODES = ("TAX", "NON", "CustomSalesTax")
 
 
 def build_company(realm_id: str, *, region: str = "AU", clock: SimClock, name: str | None = None,
@@ -83,7 +90,7 @@ def build_company(realm_id: str, *, region: str = "AU", clock: SimClock, name: s
     op = op_for(company)
     _settings(company, preset, company_name, fake, op,
               preset.custom_txn_numbers if custom_txn_numbers is None else custom_txn_numbers)
-    accounts = _accounts(company, op)
+    accounts = _accounts(company, preset, op)
     _terms(company, op)
     _tax(company, preset, op)
     BY_NAME["Item"].create(company, {"Name": "Services", "Type": "Service", "IncomeAccountRef": accounts["Sales"],
@@ -92,7 +99,51 @@ def build_company(realm_id: str, *, region: str = "AU", clock: SimClock, name: s
                                      "IncomeAccountRef": accounts["Sales"], **_item_tax(company)}, op)
     for _ in range(customers):
         add_fake_customer(company, fake, op)
+    _sandbox_lists(company, preset, accounts, fake, op)
     return company
+
+
+#: what a sandbox company's product list has beyond Services and Hours: (name, price), then stock items
+#: (name, price, cost, quantity on hand) with their inventory accounts
+SANDBOX_SERVICES = (("Design", 75), ("Installation", 50), ("Maintenance & Repair", 60), ("Consulting", 90),
+                    ("Gardening", 25), ("Lighting", 15), ("Pest Control", 35), ("Trimming", 35))
+SANDBOX_STOCK = (("Sprinkler Heads", 2, "0.75", 25), ("Pump", 15, 10, 25))
+
+
+def _sandbox_lists(company: Company, preset: Region, accounts: dict[str, dict[str, str]], fake: Faker,
+                   op: Op) -> None:
+    """What a fresh sandbox company of the region has besides invoicing's needs: payment methods, a fuller
+    product list with stock items (QtyOnHand and their income/COGS/asset accounts), a vendor, an employee and,
+    where multicurrency is on, company currencies with their exchange rates."""
+    for method, kind in DEFAULT_PAYMENT_METHODS:
+        BY_NAME["PaymentMethod"].create(company, {"Name": method, "Type": kind}, op)
+    tax = _item_tax(company)
+    for name, price in SANDBOX_SERVICES:
+        BY_NAME["Item"].create(company, {"Name": name, "Type": "Service", "UnitPrice": price,
+                                         "IncomeAccountRef": accounts["Services"], **tax}, op)
+    for name, price, cost, quantity in SANDBOX_STOCK:
+        BY_NAME["Item"].create(company, {
+            "Name": name, "Type": "Inventory", "UnitPrice": price, "PurchaseCost": cost, "TrackQtyOnHand": True,
+            "QtyOnHand": quantity, "InvStartDate": "2020-01-01", "IncomeAccountRef": accounts["Sales"],
+            "ExpenseAccountRef": accounts["Cost of sales"], "AssetAccountRef": accounts["Inventory Asset"], **tax,
+        }, op)
+    vendor_name = fake.company()
+    BY_NAME["Vendor"].create(company, {
+        "DisplayName": vendor_name, "CompanyName": vendor_name, "PrimaryEmailAddr": {"Address": fake.company_email()},
+        "PrimaryPhone": {"FreeFormNumber": fake.phone_number()},
+        "BillAddr": {"Line1": fake.street_address(), "City": fake.city(), "CountrySubDivisionCode": _state(fake),
+                     "PostalCode": fake.postcode(), "Country": company.country},
+        "AcctNum": str(fake.random_number(digits=6, fix_len=True)),
+    }, op)
+    BY_NAME["Employee"].create(company, {
+        "GivenName": fake.first_name(), "FamilyName": fake.last_name(),
+        "PrimaryAddr": {"Line1": fake.street_address(), "City": fake.city(), "CountrySubDivisionCode": _state(fake),
+                        "PostalCode": fake.postcode()},
+        "PrimaryPhone": {"FreeFormNumber": fake.phone_number()}, "HiredDate": "2020-01-01",
+    }, op)
+    for code, rate in preset.currencies:
+        BY_NAME["CompanyCurrency"].create(company, {"Code": code}, op)
+        new_exchange_rate(company, op, code, rate, op.today.isoformat())
 
 
 def add_fake_customer(company: Company, fake: Faker, op: Op) -> dict[str, Any]:
@@ -129,8 +180,10 @@ def _settings(company: Company, preset: Region, name: str, fake: Faker, op: Op, 
         "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "0", "MetaData": meta,
     }, op, operation="Create")
     company.save("Preferences", {
-        "AccountingInfoPrefs": {"TrackDepartments": False, "ClassTrackingPerTxn": False,
-                                "ClassTrackingPerTxnLine": False, "CustomerTerminology": "Customers"},
+        "AccountingInfoPrefs": {"TrackDepartments": False, "DepartmentTerminology": "Location",
+                                "ClassTrackingPerTxn": False, "ClassTrackingPerTxnLine": False,
+                                "CustomerTerminology": "Customers", "TaxYearMonth": preset.tax_year_month,
+                                "FirstMonthOfFiscalYear": "July" if preset.country == "AU" else "January"},
         "ProductAndServicesPrefs": {"ForSales": True, "ForPurchase": True, "QuantityWithPriceAndRate": True,
                                     "QuantityOnHand": True},
         "SalesFormsPrefs": {"CustomField": [], "CustomTxnNumbers": custom_txn_numbers, "AllowDeposit": True,
@@ -138,19 +191,62 @@ def _settings(company: Company, preset: Region, name: str, fake: Faker, op: Op, 
                             "AllowShipping": False, "AutoApplyCredit": True, "AutoApplyPayments": True,
                             "ETransactionEnabledStatus": "NotApplicable",
                             "DefaultTerms": {"value": "3"}},
-        "EmailMessagesPrefs": {},
+        "EmailMessagesPrefs": _email_messages(name),
         "VendorAndPurchasesPrefs": {"TrackingByCustomer": True, "BillableExpenseTracking": True},
-        "TimeTrackingPrefs": {"UseServices": True, "BillCustomers": True},
+        "TimeTrackingPrefs": {"UseServices": True, "BillCustomers": True, "ShowBillRateToAll": False,
+                              "WorkWeekStartDate": "Monday", "MarkTimeEntriesBillable": True},
         "TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": False}
         | ({} if preset.country == "US" else {"TaxGroupCodeRef": {"value": "5"}}),
-        "CurrencyPrefs": {"MultiCurrencyEnabled": False, "HomeCurrency": {"value": preset.currency}},
+        "CurrencyPrefs": {"MultiCurrencyEnabled": bool(preset.currencies), "HomeCurrency": {"value": preset.currency}},
         "ReportPrefs": {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False},
-        "OtherPrefs": {"NameValue": [{"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"}]},
+        "OtherPrefs": {"NameValue": [
+            {"Name": "SalesFormsPrefs.DefaultCustomerMessage", "Value": "Thank you for your business and have a "
+                                                                        "great day!"},
+            {"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"}]},
         "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": "0", "MetaData": meta,
     }, op, operation="Create")
 
 
-def _accounts(company: Company, op: Op) -> dict[str, dict[str, str]]:
+def _email_messages(company_name: str) -> dict[str, Any]:
+    def message(kind: str) -> dict[str, str]:
+        return {"Subject": f"{kind} from {company_name}",
+                "Message": f"Your {kind.lower()} is attached. Thank you for your business.\n\n{company_name}"}
+    return {"InvoiceMessage": message("Invoice"), "EstimateMessage": message("Estimate"),
+            "SalesReceiptMessage": message("Sales Receipt"), "StatementMessage": message("Statement")}
+
+
+#: the rest of a sandbox chart of accounts, after invoicing's accounts (which keep their Ids)
+SANDBOX_ACCOUNTS = (
+    ("Savings", "Bank", "Savings"),
+    ("Accounts Payable (A/P)", "Accounts Payable", "AccountsPayable"),
+    ("Visa", "Credit Card", "CreditCard"),
+    ("Mastercard", "Credit Card", "CreditCard"),
+    ("Payroll Liabilities", "Other Current Liability", "PayrollTaxPayable"),
+    ("Loan Payable", "Long Term Liability", "NotesPayable"),
+    ("Truck", "Fixed Asset", "Vehicles"),
+    ("Prepaid Expenses", "Other Current Asset", "PrepaidExpenses"),
+    ("Opening Balance Equity", "Equity", "OpeningBalanceEquity"),
+    ("Retained Earnings", "Equity", "RetainedEarnings"),
+    ("Owner's Equity", "Equity", "OwnersEquity"),
+    ("Interest Earned", "Other Income", "InterestEarned"),
+    ("Advertising", "Expense", "AdvertisingPromotional"),
+    ("Automobile", "Expense", "Auto"),
+    ("Bank Charges", "Expense", "BankCharges"),
+    ("Insurance", "Expense", "Insurance"),
+    ("Legal & Professional Fees", "Expense", "LegalProfessionalFees"),
+    ("Meals and Entertainment", "Expense", "EntertainmentMeals"),
+    ("Office Expenses", "Expense", "OfficeGeneralAdministrativeExpenses"),
+    ("Rent or Lease", "Expense", "RentOrLeaseOfBuildings"),
+    ("Repair & Maintenance", "Expense", "RepairMaintenance"),
+    ("Supplies", "Expense", "SuppliesMaterials"),
+    ("Travel", "Expense", "Travel"),
+    ("Utilities", "Expense", "Utilities"),
+    ("Wages", "Expense", "PayrollExpenses"),
+    ("Depreciation", "Other Expense", "Depreciation"),
+)
+
+
+def _accounts(company: Company, preset: Region, op: Op) -> dict[str, dict[str, str]]:
     out = {}
     for name, account_type, sub_type in (
         ("Sales", "Income", "SalesOfProductIncome"),
@@ -161,6 +257,8 @@ def _accounts(company: Company, op: Op) -> dict[str, dict[str, str]]:
         ("Cheque account" if company.country != "US" else "Checking", "Bank", "Checking"),
         ("Inventory Asset", "Other Current Asset", "Inventory"),
         ("Cost of sales", "Cost of Goods Sold", "SuppliesMaterialsCogs"),
+        (preset.tax_payable[0], "Other Current Liability", preset.tax_payable[1]),
+        *SANDBOX_ACCOUNTS,
     ):
         record = BY_NAME["Account"].create(company, {"Name": name, "AccountType": account_type,
                                                      "AccountSubType": sub_type}, op)

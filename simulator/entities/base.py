@@ -60,6 +60,16 @@ class EntityType:
     name: ClassVar[str] = ""  # "Invoice": the JSON key and query name
     name_list: ClassVar[bool] = False  # Customer/Item/...: delete = make inactive
     read_only: ClassVar[bool] = False
+    #: the writable fields a client may send, name -> type ("string", "ref", "money", "date", "bool", "int",
+    #: "number", "object", "list", "datetime"); empty for entities that predate the declaration
+    field_types: ClassVar[dict[str, str]] = {}
+    #: True when the stored record is not the wire form (see :meth:`present`)
+    presents: ClassVar[bool] = False
+
+    def present(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The wire form of a stored record (identity unless :attr:`presents`): RecurringTransaction wraps
+        its template in the transaction's key, ExchangeRate has no Id on the wire."""
+        return record
 
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         raise _unsupported(self.name, "create")

@@ -59,10 +59,18 @@ class SalesForm(EntityType):
     """What Invoice and CreditMemo share."""
 
     has_due_date: ClassVar[bool] = True
+    #: SalesReceipt and RefundReceipt may name no customer
+    customer_required: ClassVar[bool] = True
+    #: writable fields beyond the ones every sales form takes (SalesReceipt: DepositToAccountRef ...)
+    extra_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def writable_keys(self) -> tuple[str, ...]:
+        return WRITABLE + self.extra_fields
 
     # -- operations -------------------------------------------------------------------------------
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
-        fields = {k: v for k, v in clean(body).items() if k in WRITABLE}
+        fields = {k: v for k, v in clean(body).items() if k in self.writable_keys}
         record = self._build(company, fields, op, current=None)
         company.save(self.name, record, op, operation="Create")
         company.note_doc_number(record.get("DocNumber"))
@@ -71,9 +79,9 @@ class SalesForm(EntityType):
     def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
-        given = {k: v for k, v in clean(body).items() if k in WRITABLE}
+        given = {k: v for k, v in clean(body).items() if k in self.writable_keys}
         if sparse:
-            fields = {k: copy.deepcopy(v) for k, v in current.items() if k in WRITABLE}
+            fields = {k: copy.deepcopy(v) for k, v in current.items() if k in self.writable_keys}
             fields.update(given)
         else:
             fields = given
@@ -140,8 +148,9 @@ class SalesForm(EntityType):
     def _build(self, company: Company, fields: dict[str, Any], op: Op, *, current: dict[str, Any] | None
                ) -> dict[str, Any]:
         _check_company_status(company)
-        customer = resolve_ref(company, "Customer", ref(fields.get("CustomerRef")), "CustomerRef",
-                               label="Names")
+        customer_ref = ref(fields.get("CustomerRef"))
+        customer = resolve_ref(company, "Customer", customer_ref, "CustomerRef", label="Names") \
+            if customer_ref is not None or self.customer_required else {}
         calc = text(fields.get("GlobalTaxCalculation")) or self._default_calc(company)
         if calc not in TAX_CALCULATIONS:
             raise InvalidEnum(element="GlobalTaxCalculation", value=f"GlobalTaxCalculation:{calc}")
@@ -180,7 +189,8 @@ class SalesForm(EntityType):
         if totals.tax_lines:
             tax_detail["TaxLine"] = totals.tax_lines
         record["TxnTaxDetail"] = tax_detail
-        record["CustomerRef"] = {"value": customer["Id"], "name": customer.get("DisplayName", "")}
+        if customer:
+            record["CustomerRef"] = {"value": customer["Id"], "name": customer.get("DisplayName", "")}
         for key in PASS_THROUGH:
             if key in fields and key not in record:
                 record[key] = fields[key]
@@ -199,7 +209,12 @@ class SalesForm(EntityType):
         self._balance(record, fields, current, totals.total)
         if company.is_us or apply_after:
             record["ApplyTaxAfterDiscount"] = apply_after
+        self._finish(company, record, fields, current)
         return record
+
+    def _finish(self, company: Company, record: dict[str, Any], fields: dict[str, Any],
+                current: dict[str, Any] | None) -> None:
+        """What a particular form adds (a receipt's deposit account, an estimate's status)."""
 
     def _default_calc(self, company: Company) -> str:
         return "TaxExcluded"

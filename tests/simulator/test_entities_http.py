@@ -296,3 +296,17 @@ def test_every_posting_transaction_balances(us: QBOApi, qbo_sim_app: Any) -> Non
     lines = sales_postings(company, "SalesReceipt", receipt)
     assert receipt["TotalAmt"] == 108.0 and sum(p.amount for p in lines) == 0
     assert Decimal("-8") in [p.amount for p in lines]  # California 8 % to Sales Tax Payable
+
+
+def test_not_equal_in_a_where_clause(us: QBOApi) -> None:
+    rows = us.query("select * from Account where Classification = 'Asset' and "
+                    "FullyQualifiedName != 'Accounts Receivable (A/R)' maxresults 1000")["Account"]
+    names = {r["Name"] for r in rows}
+    assert "Checking" in names and "Accounts Receivable (A/R)" not in names
+    assert all(r["Classification"] == "Asset" for r in rows)
+
+
+def test_us_tax_code_pages_list_the_pseudo_codes_first_outside_maxresults(us: QBOApi) -> None:
+    codes = us.query("select * from TaxCode maxresults 1")["TaxCode"]
+    assert [c["Id"] for c in codes] == ["TAX", "NON", "CustomSalesTax", "5"]
+    assert [c["Id"] for c in us.query("select * from TaxCode where Name = 'California'")["TaxCode"]] == ["5"]

@@ -310,3 +310,13 @@ def test_us_tax_code_pages_list_the_pseudo_codes_first_outside_maxresults(us: QB
     codes = us.query("select * from TaxCode maxresults 1")["TaxCode"]
     assert [c["Id"] for c in codes] == ["TAX", "NON", "CustomSalesTax", "5"]
     assert [c["Id"] for c in us.query("select * from TaxCode where Name = 'California'")["TaxCode"]] == ["5"]
+
+
+def test_a_sales_line_without_item_gets_the_default_item(us: QBOApi) -> None:
+    receipt = us.post("salesreceipt", {"Line": [
+        {"Amount": 14, "DetailType": "SalesItemLineDetail",
+         "SalesItemLineDetail": {"UnitPrice": 14, "Qty": 1, "TaxCodeRef": {"value": "TAX"}}},
+        {"Amount": 0.28, "DetailType": "DiscountLineDetail",
+         "DiscountLineDetail": {"PercentBased": True, "DiscountPercent": 2}}]}).json()["SalesReceipt"]
+    assert receipt["Line"][0]["SalesItemLineDetail"]["ItemRef"]["value"] == "1"  # Services
+    assert receipt["TotalAmt"] == 13.72  # 14 less 2 %

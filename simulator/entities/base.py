@@ -66,6 +66,11 @@ class EntityType:
     #: True when the stored record is not the wire form (see :meth:`present`)
     presents: ClassVar[bool] = False
 
+    def postings(self, company: Company, record: dict[str, Any]) -> list[Any]:
+        """The double entry a stored record puts in the books: ``[Posting(account Id, amount)]``, debits
+        positive, summing to zero (see :mod:`simulator.entities.txn`); empty for lists and non-posting forms."""
+        return []
+
     def present(self, record: dict[str, Any]) -> dict[str, Any]:
         """The wire form of a stored record (identity unless :attr:`presents`): RecurringTransaction wraps
         its template in the transaction's key, ExchangeRate has no Id on the wire."""

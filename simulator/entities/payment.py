@@ -81,6 +81,17 @@ class Payment(EntityType):
         company.save(self.name, record, op, operation="Void")
         return record
 
+    def postings(self, company: Company, record: dict[str, Any]) -> list[Any]:
+        """Money received: the deposit account (Undeposited Funds by default) up, A/R down."""
+        from simulator.entities.txn import Posting, default_account
+
+        total = Decimal(str(record.get("TotalAmt", 0)))
+        deposit = record.get("DepositToAccountRef")
+        receivable = record.get("ARAccountRef") or default_account(company, "AccountsReceivable")
+        if not total or not deposit or not receivable:
+            return []
+        return [Posting(deposit["value"], total), Posting(receivable["value"], -total)]
+
     # -- internals --------------------------------------------------------------------------------
     def _build(self, company: Company, fields: dict[str, Any], op: Op, *, current: dict[str, Any] | None
                ) -> tuple[dict[str, Any], list[tuple[str, Decimal]]]:

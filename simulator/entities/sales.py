@@ -216,6 +216,11 @@ class SalesForm(EntityType):
                 current: dict[str, Any] | None) -> None:
         """What a particular form adds (a receipt's deposit account, an estimate's status)."""
 
+    def postings(self, company: Company, record: dict[str, Any]) -> list[Any]:
+        from simulator.entities.receipts import sales_postings  # receipts builds on this module
+
+        return sales_postings(company, self.name, record)
+
     def _default_calc(self, company: Company) -> str:
         return "TaxExcluded"
 

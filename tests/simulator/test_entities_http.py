@@ -296,6 +296,15 @@ def test_every_posting_transaction_balances(us: QBOApi, qbo_sim_app: Any) -> Non
     lines = sales_postings(company, "SalesReceipt", receipt)
     assert receipt["TotalAmt"] == 108.0 and sum(p.amount for p in lines) == 0
     assert Decimal("-8") in [p.amount for p in lines]  # California 8 % to Sales Tax Payable
+    invoice = BY_NAME["Invoice"].create(company, {"CustomerRef": {"value": "1"}, "Line": [
+        {"Amount": 50, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {"ItemRef": {"value": "1"}}}]}, op)
+    payment = BY_NAME["Payment"].create(company, {"CustomerRef": {"value": "1"}, "TotalAmt": 50, "Line": [
+        {"Amount": 50, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]}]}, op)
+    receivable = ids["Accounts Receivable (A/R)"]["value"]
+    assert BY_NAME["Invoice"].postings(company, invoice) == [(ids["Sales"]["value"], Decimal(-50)),
+                                                             (receivable, Decimal(50))]
+    assert BY_NAME["Payment"].postings(company, payment) == [(ids["Undeposited Funds"]["value"], Decimal(50)),
+                                                             (receivable, Decimal(-50))]
 
 
 def test_not_equal_in_a_where_clause(us: QBOApi) -> None:

@@ -218,7 +218,8 @@ class BillPayment(Transaction):
     name = "BillPayment"
     voidable = True
     field_types = {**HEADER_FIELDS, "VendorRef": "ref", "PayType": "string", "CheckPayment": "object",
-                   "CreditCardPayment": "object", "TotalAmt": "money", "APAccountRef": "ref", "ProcessBillPayment": "bool"}
+                   "CreditCardPayment": "object", "TotalAmt": "money", "APAccountRef": "ref",
+                   "ProcessBillPayment": "bool"}
 
     def fill(self, company: Company, fields: dict[str, Any], op: Op, current: dict[str, Any] | None
              ) -> dict[str, Any]:

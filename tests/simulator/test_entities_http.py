@@ -175,7 +175,8 @@ def test_credit_card_payment_json_name_url_and_query(us: QBOApi) -> None:
 def test_a_query_of_an_entity_the_simulator_does_not_serve_fails_instead_of_an_empty_page(us: QBOApi) -> None:
     for entity in ("JournalCode", "TaxPayment", "Check"):
         error = fault_of(us.get("query", query=f"select * from {entity}"))
-        assert (error["code"], error["Detail"]) == ("4001", f"QueryValidationError: invalid context declaration: {entity}")
+        detail = f"QueryValidationError: invalid context declaration: {entity}"
+        assert (error["code"], error["Detail"]) == ("4001", detail)
     assert us.query("select * from Budget") == {}  # served, just empty
 
 
@@ -253,7 +254,8 @@ def test_time_activity(us: QBOApi) -> None:
 def test_batch_cdc_and_xml_for_a_new_entity(us: QBOApi) -> None:
     vendor = {"value": first(us, "Vendor")["Id"]}
     answer = us.post("batch", {"BatchItemRequest": [
-        {"bId": "a", "operation": "create", "Bill": {"VendorRef": vendor, "Line": [expense_line(10, account(us, "Travel"))]}},
+        {"bId": "a", "operation": "create",
+         "Bill": {"VendorRef": vendor, "Line": [expense_line(10, account(us, "Travel"))]}},
         {"bId": "b", "operation": "create", "Bill": {"VendorRef": vendor, "Line": []}},
     ]}).json()["BatchItemResponse"]
     assert answer[0]["Bill"]["TotalAmt"] == 10.0 and answer[1]["Fault"]["Error"][0]["code"] == "2020"
@@ -282,7 +284,8 @@ def test_every_posting_transaction_balances(us: QBOApi, qbo_sim_app: Any) -> Non
         ("Transfer", BY_NAME["Transfer"].create(company, {"Amount": 9, "FromAccountRef": ids["Checking"],
                                                           "ToAccountRef": ids["Savings"]}, op)),
         ("BillPayment", BY_NAME["BillPayment"].create(company, {
-            "VendorRef": vendor, "PayType": "Check", "TotalAmt": 80, "CheckPayment": {"BankAccountRef": ids["Checking"]},
+            "VendorRef": vendor, "PayType": "Check", "TotalAmt": 80,
+            "CheckPayment": {"BankAccountRef": ids["Checking"]},
             "Line": [{"Amount": 80, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}]}, op)),
     ]
     for entity, record in records:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from simulator.entities.base import Op, parse_date, ref, text
-from simulator.entities.sales import SalesForm
+from simulator.entities.sales import WRITABLE, SalesForm
 from simulator.entities.txn import Posting, account_ref, default_account, list_ref
 from simulator.faults import InvalidEnum, RequiredParamMissing, UnsupportedOperation
 
@@ -28,10 +28,31 @@ ESTIMATE_STATUSES = ("Pending", "Accepted", "Closed", "Rejected")
 TAX_PAYABLE_SUBTYPES = ("GlobalTaxPayable", "SalesTaxPayable")
 
 
+def _sales_type(name: str) -> str:
+    if name.endswith("Ref"):
+        return "ref"
+    if name in ("Line", "CustomField"):
+        return "list"
+    if name.endswith(("Date", "ShipDate")):
+        return "date"
+    if name.startswith("Allow") or name in ("ApplyTaxAfterDiscount", "AutoDocNumber"):
+        return "bool"
+    if name in ("Deposit", "ExchangeRate"):
+        return "number"
+    if name.endswith(("Addr", "Email", "EmailCc", "EmailBcc", "Memo", "Detail", "Payment")):
+        return "object"
+    return "string"
+
+
+#: the declared writable fields of a sales form (name -> type; see EntityType.field_types)
+SALES_FIELD_TYPES: dict[str, str] = {name: _sales_type(name) for name in WRITABLE}
+
+
 class Receipt(SalesForm):
     has_due_date = False
     customer_required = False
     extra_fields = PAYMENT_FIELDS
+    field_types = {**SALES_FIELD_TYPES, **{name: _sales_type(name) for name in PAYMENT_FIELDS}}
     deposit_required = False
 
     def _finish(self, company: Company, record: dict[str, Any], fields: dict[str, Any],
@@ -74,6 +95,8 @@ class RefundReceipt(Receipt):
 class Estimate(SalesForm):
     name = "Estimate"
     extra_fields = ("TxnStatus", "ExpirationDate", "AcceptedBy", "AcceptedDate")
+    field_types = {**SALES_FIELD_TYPES, "TxnStatus": "string", "ExpirationDate": "date", "AcceptedBy": "string",
+                   "AcceptedDate": "date"}
 
     def _finish(self, company: Company, record: dict[str, Any], fields: dict[str, Any],
                 current: dict[str, Any] | None) -> None:

@@ -53,3 +53,19 @@ def test_a_sandbox_like_chart_of_accounts_lists_and_people_per_region() -> None:
         stock = [i for i in company.store("Item") if i["Type"] == "Inventory"]
         assert stock and all(i["QtyOnHand"] > 0 for i in stock), region
         assert bool(len(company.store("CompanyCurrency"))) == (region == "US")
+
+
+def test_recurring_next_date_per_interval() -> None:
+    from datetime import date
+
+    from simulator.entities.recurring import next_date
+
+    weekly = {"IntervalType": "Weekly", "NumInterval": 2, "DayOfWeek": "Friday"}
+    assert next_date(weekly, date(2026, 11, 30), date(2026, 11, 30)) == date(2026, 12, 4)  # Monday → Friday
+    assert next_date(weekly, date(2026, 11, 30), date(2026, 12, 5)) == date(2026, 12, 18)  # every 2nd Friday
+    monthly = {"IntervalType": "Monthly", "NumInterval": 1, "DayOfMonth": 31}
+    assert next_date(monthly, date(2027, 2, 1), date(2027, 2, 1)) == date(2027, 2, 28)  # short month: its last day
+    yearly = {"IntervalType": "Yearly", "NumInterval": 1}
+    assert next_date(yearly, date(2024, 3, 15), date(2026, 6, 1)) == date(2027, 3, 15)
+    daily = {"IntervalType": "Daily", "NumInterval": 3}
+    assert next_date(daily, date(2026, 1, 1), date(2026, 1, 5)) == date(2026, 1, 7)

@@ -27,7 +27,13 @@ from simulator.entities.txn import (
     list_ref,
     name_ref,
 )
-from simulator.faults import BusinessValidation, InvalidEnum, InvalidReference, RequiredParamMissing
+from simulator.faults import (
+    BusinessValidation,
+    DepositedTransaction,
+    InvalidEnum,
+    InvalidReference,
+    RequiredParamMissing,
+)
 
 if TYPE_CHECKING:
     from simulator.company import Company
@@ -62,6 +68,10 @@ class Deposit(Transaction):
                     txn_id, txn_type = text(link.get("TxnId")), text(link.get("TxnType"))
                     if txn_type not in DEPOSIT_LINKABLE or not txn_id or company.store(txn_type).get(txn_id) is None:
                         raise InvalidReference(element="Line.LinkedTxn", reason="Line.LinkedTxn")
+                    elsewhere = deposit_of(company, txn_type, txn_id)
+                    if elsewhere is not None and (current is None or elsewhere["Id"] != current["Id"]):
+                        raise BusinessValidation(element="Line.LinkedTxn", reason=(
+                            f"{txn_type} {txn_id} is already on deposit {elsewhere['Id']}."))  # [INF wording]
                     out_links.append({"TxnId": txn_id, "TxnType": txn_type, "TxnLineId": "0"})
                 line["LinkedTxn"] = out_links
             else:
@@ -110,6 +120,22 @@ class Deposit(Transaction):
         if cash_back:
             out.append(Posting(cash_back["AccountRef"]["value"], Decimal(str(cash_back["Amount"]))))
         return out
+
+
+def deposit_of(company: Company, txn_type: str, txn_id: str) -> dict[str, Any] | None:
+    """The deposit a payment or receipt has been deposited on, if any."""
+    for deposit in company.store("Deposit"):
+        for line in deposit.get("Line", []):
+            for link in line.get("LinkedTxn", []):
+                if link["TxnId"] == txn_id and link["TxnType"] == txn_type:
+                    return deposit
+    return None
+
+
+def check_not_deposited(company: Company, txn_type: str, txn_id: str) -> None:
+    """6540 for a change to a transaction that sits on a deposit (QBO: edit the deposit first) [DOC]."""
+    if company.stores.get("Deposit") and deposit_of(company, txn_type, txn_id) is not None:
+        raise DepositedTransaction()
 
 
 def _entity(company: Company, value: Any) -> dict[str, str]:

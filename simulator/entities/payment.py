@@ -47,6 +47,7 @@ class Payment(EntityType):
     def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
+        _check_not_deposited(company, current)
         given = {k: v for k, v in clean(body).items() if k in WRITABLE}
         fields = {**{k: copy.deepcopy(v) for k, v in current.items() if k in WRITABLE}, **given} if sparse else given
         self._apply(company, current["Id"], _applications(current), op, sign=-1)
@@ -63,6 +64,7 @@ class Payment(EntityType):
     def delete(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
+        _check_not_deposited(company, current)
         self._apply(company, current["Id"], _applications(current), op, sign=-1)
         company.remove(self.name, current["Id"], op)
         return {"status": "Deleted", "domain": "QBO", "Id": current["Id"]}
@@ -70,6 +72,7 @@ class Payment(EntityType):
     def void(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
+        _check_not_deposited(company, current)
         self._apply(company, current["Id"], _applications(current), op, sign=-1)
         record = copy.deepcopy(current)
         record["TotalAmt"] = 0
@@ -172,6 +175,12 @@ class Payment(EntityType):
             invoice["LinkedTxn"] = links
             bump(invoice, op)
             company.save("Invoice", invoice, op, operation="Update")
+
+
+def _check_not_deposited(company: Company, current: dict[str, Any]) -> None:
+    from simulator.entities.banking import check_not_deposited  # banking builds on the shared helpers
+
+    check_not_deposited(company, "Payment", current["Id"])
 
 
 def _applications(payment: dict[str, Any]) -> list[tuple[str, Decimal]]:

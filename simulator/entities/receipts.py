@@ -74,10 +74,24 @@ class Receipt(SalesForm):
         record["Balance"] = 0
         record.pop("Deposit", None)
 
+    def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
+        self._check_not_deposited(company, body)
+        return super().update(company, body, op, sparse=sparse)
+
+    def delete(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
+        self._check_not_deposited(company, body)
+        return super().delete(company, body, op)
+
     def void(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
+        self._check_not_deposited(company, body)
         record = super().void(company, body, op)
         record.pop("Deposit", None)
         return record
+
+    def _check_not_deposited(self, company: Company, body: dict[str, Any]) -> None:
+        from simulator.entities.banking import check_not_deposited
+
+        check_not_deposited(company, self.name, self.current(company, body)["Id"])
 
 
 class SalesReceipt(Receipt):

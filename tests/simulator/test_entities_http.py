@@ -332,3 +332,20 @@ def test_a_sales_line_without_item_gets_the_default_item(us: QBOApi) -> None:
          "DiscountLineDetail": {"PercentBased": True, "DiscountPercent": 2}}]}).json()["SalesReceipt"]
     assert receipt["Line"][0]["SalesItemLineDetail"]["ItemRef"]["value"] == "1"  # Services
     assert receipt["TotalAmt"] == 13.72  # 14 less 2 %
+
+
+def test_a_deposited_payment_cannot_change_until_the_deposit_lets_go(us: QBOApi) -> None:
+    payment = us.post("payment", {"CustomerRef": {"value": "1"}, "TotalAmt": 40}).json()["Payment"]
+    assert payment["DepositToAccountRef"]["name"] == "Undeposited Funds"
+    deposit = us.post("deposit", {"DepositToAccountRef": account(us, "Checking"), "Line": [
+        {"Amount": 40, "LinkedTxn": [{"TxnId": payment["Id"], "TxnType": "Payment"}]}]}).json()["Deposit"]
+    assert deposit["TotalAmt"] == 40.0 and "DepositLineDetail" not in deposit["Line"][0]
+    again = fault_of(us.post("deposit", {"DepositToAccountRef": account(us, "Savings"), "Line": [
+        {"Amount": 40, "LinkedTxn": [{"TxnId": payment["Id"], "TxnType": "Payment"}]}]}))
+    assert (again["code"], again["element"]) == ("6000", "Line.LinkedTxn")
+    for operation, body in (("update", {**payment, "TotalAmt": 41}), ("delete", payment)):
+        error = fault_of(us.post("payment", body, operation=operation))
+        assert (error["code"], error["Message"]) == ("6540", "Deposited Transaction cannot be changed")
+    assert us.get(f"payment/{payment['Id']}").json()["Payment"]["TotalAmt"] == 40.0
+    us.post("deposit", {"Id": deposit["Id"], "SyncToken": "0"}, operation="delete")
+    assert us.post("payment", payment, operation="delete").json()["Payment"]["status"] == "Deleted"

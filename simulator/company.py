@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["Company", "Change", "TRANSACTIONS"]
 
 #: entities whose Ids come from the company's shared transaction sequence (QBO numbers them together)
-TRANSACTIONS = frozenset({"Invoice", "CreditMemo", "Payment", "SalesReceipt", "Estimate", "RefundReceipt"})
+TRANSACTIONS = frozenset({"Invoice", "CreditMemo", "Payment", "SalesReceipt", "Estimate", "RefundReceipt",
+                          "Bill", "BillPayment", "Purchase", "PurchaseOrder", "VendorCredit", "Deposit", "Transfer",
+                          "CreditCardPaymentTxn", "JournalEntry"})
 #: sales forms that share one DocNumber sequence and duplicate check
 SALES_FORMS = ("Invoice", "CreditMemo", "SalesReceipt", "RefundReceipt", "Estimate")
 #: display names QBO uses for TxnType in 6140's Detail

@@ -352,7 +352,8 @@ def sort_key(kind: str, value: Any) -> tuple[Any, ...]:
 
 # --- predicates -----------------------------------------------------------------------------------
 Predicate = Callable[[dict[str, Any]], bool]
-_COMPARE = {"=": operator.eq, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+_COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le,
+            ">=": operator.ge}
 
 
 def predicate(prop: Prop, op: str, literals: Iterable[Literal], converted: list[Any]) -> Predicate:

@@ -46,6 +46,8 @@ class EntityStore:
         # (updated_epoch, Id) in time order; stale entries are skipped by comparing with _updated
         self._timeline: list[tuple[float, str]] = []
         self._updated: dict[str, float] = {}
+        #: True while this store shares its containers with a copy (copy-on-write: see :meth:`copy`)
+        self._shared = False
 
     # -- reads ------------------------------------------------------------------------------------
     def get(self, entity_id: str) -> dict[str, Any] | None:
@@ -84,6 +86,8 @@ class EntityStore:
 
     # -- writes -----------------------------------------------------------------------------------
     def put(self, record: dict[str, Any], updated_epoch: float) -> None:
+        if self._shared:
+            self._own()
         entity_id = record["Id"]
         old = self.records.get(entity_id)
         if old is not None:
@@ -102,6 +106,8 @@ class EntityStore:
             self._compact()
 
     def remove(self, entity_id: str) -> dict[str, Any] | None:
+        if self._shared:
+            self._own()
         old = self.records.pop(entity_id, None)
         if old is not None:
             self._unindex(old)
@@ -123,14 +129,25 @@ class EntityStore:
 
     # -- snapshots --------------------------------------------------------------------------------
     def copy(self) -> EntityStore:
-        """A shallow copy: records are immutable, so sharing them is safe."""
+        """A copy that shares everything until either side writes (copy-on-write): records are immutable,
+        and the containers (records by Id, indexes, timeline) are copied by the first :meth:`put` or
+        :meth:`remove` of whichever store writes. Seeded companies share their region's books this way, so
+        an idle company costs a few hundred bytes per store instead of its own indexes."""
         clone = EntityStore.__new__(EntityStore)
         clone.entity = self.entity
-        clone.records = dict(self.records)
-        clone._indexes = {p: {k: set(v) for k, v in idx.items()} for p, idx in self._indexes.items()}
-        clone._timeline = list(self._timeline)
-        clone._updated = dict(self._updated)
+        clone.records = self.records
+        clone._indexes = self._indexes
+        clone._timeline = self._timeline
+        clone._updated = self._updated
+        clone._shared = self._shared = True
         return clone
+
+    def _own(self) -> None:
+        self.records = dict(self.records)
+        self._indexes = {p: {k: set(v) for k, v in idx.items()} for p, idx in self._indexes.items()}
+        self._timeline = list(self._timeline)
+        self._updated = dict(self._updated)
+        self._shared = False
 
 
 def _id_order(entity_id: str) -> tuple[int, Any]:

@@ -55,6 +55,13 @@ class Op:
         return self.now.date()
 
 
+#: read-only properties QBO returns on transactions: clients read them and post them back (python-quickbooks'
+#: full updates, node-quickbooks' void), so they are known (never 2010) though a write ignores them [INF]
+TXN_READ_ONLY = frozenset({"TotalAmt", "HomeTotalAmt", "Balance", "HomeBalance", "RemainingCredit", "UnappliedAmt",
+                           "TxnTaxDetail", "LinkedTxn", "CurrencyRef", "ExchangeRate", "AttachableRef", "TxnStatus",
+                           "RecurDataRef", "TaxExemptionRef"})
+
+
 class EntityType:
     """Rules for one QBO entity. Subclasses override the operations QBO allows for it."""
 
@@ -70,6 +77,30 @@ class EntityType:
     def check_properties(self, body: dict[str, Any]) -> None:
         """Refuse a property the entity does not know (2010), before any rule runs."""
         check_known(self.name, self.known_fields, body)
+    #: the writable fields a client may send, name -> type ("string", "ref", "money", "date", "bool", "int",
+    #: "number", "object", "list", "datetime"); empty for entities that predate the declaration
+    field_types: ClassVar[dict[str, str]] = {}
+    #: True when the stored record is not the wire form (see :meth:`present`)
+    presents: ClassVar[bool] = False
+
+    def postings(self, company: Company, record: dict[str, Any]) -> list[Any]:
+        """The double entry a stored record puts in the books: ``[Posting(account Id, amount)]``, debits
+        positive, summing to zero (see :mod:`simulator.entities.txn`); empty for lists and non-posting forms."""
+        return []
+
+    def present(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The wire form of a stored record (identity unless :attr:`presents`): RecurringTransaction wraps
+        its template in the transaction's key, ExchangeRate has no Id on the wire."""
+        return record
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """An entity declared by ``field_types`` (writable fields) knows them, its parent's known fields and
+        the read-only properties QBO returns on transactions (:data:`TXN_READ_ONLY`), which clients post
+        back; name lists derive theirs from ``writable`` (:class:`~simulator.entities.names.NameList`)."""
+        super().__init_subclass__(**kwargs)
+        if "field_types" in cls.__dict__ and "known_fields" not in cls.__dict__ and not cls.name_list:
+            inherited = cls.known_fields or frozenset()
+            cls.known_fields = frozenset(cls.field_types) | inherited | TXN_READ_ONLY
 
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         raise _unsupported(self.name, "create")
@@ -234,8 +265,13 @@ def bump(record: dict[str, Any], op: Op) -> None:
 
 
 def new_meta(op: Op) -> dict[str, str]:
-    stamp = op.meta_time  # formatted once: strftime and the offset are not free (issue 6)
-    return {"CreateTime": stamp, "LastUpdatedTime": stamp}
+    """``MetaData`` of a record created by ``op``: one dict shared by every record the op creates (a seeded
+    company creates ~70), which is safe because records are never mutated in place (:func:`bump` copies)."""
+    meta = op.extras.get("new_meta")
+    if meta is None:
+        stamp = op.meta_time  # formatted once: strftime and the offset are not free (issue 6)
+        meta = op.extras["new_meta"] = {"CreateTime": stamp, "LastUpdatedTime": stamp}
+    return meta
 
 
 def resolve_ref(company: Company, entity: str, reference: dict[str, str] | None, element: str,

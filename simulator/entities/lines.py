@@ -129,7 +129,7 @@ def _sales_line(company: Company, raw: dict[str, Any], calc: str) -> SalesLine:
     detail = raw.get("SalesItemLineDetail")
     if not isinstance(detail, dict):
         raise RequiredParamMissing(param="Line.SalesItemLineDetail", element="Line.SalesItemLineDetail")
-    item_ref = ref(detail.get("ItemRef"))
+    item_ref = ref(detail.get("ItemRef")) or _default_item(company)
     item = resolve_ref(company, "Item", item_ref, "Line.SalesItemLineDetail.ItemRef")
     if item.get("Type") == "Category":
         raise InvalidReference(element="Line.SalesItemLineDetail.ItemRef",
@@ -209,6 +209,15 @@ def _line_tax(company: Company, detail: dict[str, Any]) -> tuple[list[tuple[str,
     if not rates:  # a purchase-only code used on a sale
         raise TaxRateMissing(tax_name=wording)
     return rates, True, {"value": code["Id"]}
+
+
+def _default_item(company: Company) -> dict[str, str] | None:
+    """A sales line without ``ItemRef`` gets the company's default item (``SalesFormsPrefs.DefaultItem``,
+    "Services"), as QBO has done since 2018 [CAP: Intuit's answer in QuickBooks-V3-DotNET-SDK issue 53]."""
+    for pair in company.preferences.get("OtherPrefs", {}).get("NameValue", []):
+        if pair.get("Name") == "SalesFormsPrefs.DefaultItem" and pair.get("Value"):
+            return {"value": str(pair["Value"])}
+    return None
 
 
 def _discount_line(company: Company, raw: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Name-list entities: Customer, Item, Account, TaxAgency, Term.
+"""Name-list entities: Customer, Item, Account, TaxAgency, Term (Vendor and Employee: :mod:`.people`).
 
 QBO never deletes these: "delete" makes them inactive and appends `` (deleted)`` to the name.
 Names are unique (case-insensitively) within their list, and customer names also against
@@ -213,14 +213,6 @@ class Customer(NameList):
         return out
 
 
-class Vendor(Customer):
-    name = "Vendor"
-
-
-class Employee(Customer):
-    name = "Employee"
-
-
 ITEM_TYPES = ("Service", "NonInventory", "Inventory", "Category", "Group")
 
 
@@ -347,5 +339,5 @@ def deactivate_by_user(company: Company, entity: str, entity_id: str, active: bo
     return record
 
 
-__all__ = ["Customer", "Vendor", "Employee", "Item", "Account", "TaxAgency", "Term", "NameList",
+__all__ = ["Customer", "Item", "Account", "TaxAgency", "Term", "NameList",
            "deactivate_by_user"]

@@ -57,6 +57,7 @@ class Payment(EntityType):
     def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
+        _check_not_deposited(company, current)
         given = {k: v for k, v in clean(body).items() if k in WRITABLE}
         fields = {**{k: copy.deepcopy(v) for k, v in current.items() if k in WRITABLE}, **given} if sparse else given
         self._apply(company, current["Id"], _applications(current), op, sign=-1)
@@ -73,6 +74,7 @@ class Payment(EntityType):
     def delete(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
+        _check_not_deposited(company, current)
         self._apply(company, current["Id"], _applications(current), op, sign=-1)
         company.remove(self.name, current["Id"], op)
         return {"status": "Deleted", "domain": "QBO", "Id": current["Id"]}
@@ -80,6 +82,7 @@ class Payment(EntityType):
     def void(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
+        _check_not_deposited(company, current)
         self._apply(company, current["Id"], _applications(current), op, sign=-1)
         record = copy.deepcopy(current)
         record["TotalAmt"] = 0
@@ -90,6 +93,17 @@ class Payment(EntityType):
         bump(record, op)
         company.save(self.name, record, op, operation="Void")
         return record
+
+    def postings(self, company: Company, record: dict[str, Any]) -> list[Any]:
+        """Money received: the deposit account (Undeposited Funds by default) up, A/R down."""
+        from simulator.entities.txn import Posting, default_account
+
+        total = Decimal(str(record.get("TotalAmt", 0)))
+        deposit = record.get("DepositToAccountRef")
+        receivable = record.get("ARAccountRef") or default_account(company, "AccountsReceivable")
+        if not total or not deposit or not receivable:
+            return []
+        return [Posting(deposit["value"], total), Posting(receivable["value"], -total)]
 
     # -- internals --------------------------------------------------------------------------------
     def _build(self, company: Company, fields: dict[str, Any], op: Op, *, current: dict[str, Any] | None
@@ -182,6 +196,12 @@ class Payment(EntityType):
             invoice["LinkedTxn"] = links
             bump(invoice, op)
             company.save("Invoice", invoice, op, operation="Update")
+
+
+def _check_not_deposited(company: Company, current: dict[str, Any]) -> None:
+    from simulator.entities.banking import check_not_deposited  # banking builds on the shared helpers
+
+    check_not_deposited(company, "Payment", current["Id"])
 
 
 def _applications(payment: dict[str, Any]) -> list[tuple[str, Decimal]]:

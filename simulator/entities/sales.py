@@ -99,6 +99,14 @@ class SalesForm(EntityType):
     has_due_date: ClassVar[bool] = True
     known_fields = frozenset(WRITABLE + READ_ONLY)
     field_specs = SPECS
+    #: SalesReceipt and RefundReceipt may name no customer
+    customer_required: ClassVar[bool] = True
+    #: writable fields beyond the ones every sales form takes (SalesReceipt: DepositToAccountRef ...)
+    extra_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def writable_keys(self) -> tuple[str, ...]:
+        return WRITABLE + self.extra_fields
 
     def check_properties(self, body: dict[str, Any]) -> None:
         super().check_properties(body)
@@ -106,7 +114,7 @@ class SalesForm(EntityType):
 
     # -- operations -------------------------------------------------------------------------------
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
-        fields = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in WRITABLE})
+        fields = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in self.writable_keys})
         record = self._build(company, fields, op, current=None)
         company.save(self.name, record, op, operation="Create")
         company.note_doc_number(record.get("DocNumber"))
@@ -115,9 +123,9 @@ class SalesForm(EntityType):
     def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
-        given = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in WRITABLE})
+        given = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in self.writable_keys})
         if sparse:
-            fields = {k: copy.deepcopy(v) for k, v in current.items() if k in WRITABLE}
+            fields = {k: copy.deepcopy(v) for k, v in current.items() if k in self.writable_keys}
             fields.update(given)
         else:
             fields = given
@@ -188,8 +196,9 @@ class SalesForm(EntityType):
                ) -> dict[str, Any]:
         _check_company_status(company)
         self._validate(fields)
-        customer = resolve_ref(company, "Customer", ref(fields.get("CustomerRef")), "CustomerRef",
-                               label="Names")
+        customer_ref = ref(fields.get("CustomerRef"))
+        customer = resolve_ref(company, "Customer", customer_ref, "CustomerRef", label="Names") \
+            if customer_ref is not None or self.customer_required else {}
         calc = text(fields.get("GlobalTaxCalculation")) or self._default_calc(company)
         if calc not in TAX_CALCULATIONS:
             raise InvalidEnum(element="GlobalTaxCalculation", value=f"GlobalTaxCalculation:{calc}")
@@ -228,7 +237,8 @@ class SalesForm(EntityType):
         if totals.tax_lines:
             tax_detail["TaxLine"] = totals.tax_lines
         record["TxnTaxDetail"] = tax_detail
-        record["CustomerRef"] = {"value": customer["Id"], "name": customer.get("DisplayName", "")}
+        if customer:
+            record["CustomerRef"] = {"value": customer["Id"], "name": customer.get("DisplayName", "")}
         for key in PASS_THROUGH:
             if key in fields and key not in record:
                 record[key] = fields[key]
@@ -247,12 +257,13 @@ class SalesForm(EntityType):
         self._balance(record, fields, current, totals.total)
         if company.is_us or apply_after:
             record["ApplyTaxAfterDiscount"] = apply_after
+        self._finish(company, record, fields, current)
         return record
 
     def _validate(self, fields: dict[str, Any]) -> None:
         """Everything QBO checks on the body as a whole, every problem in one answer (§Q12)."""
         problems = Problems()
-        if ref(fields.get("CustomerRef")) is None:
+        if self.customer_required and ref(fields.get("CustomerRef")) is None:
             problems.add(CustomerRefRequired())
         lines = fields.get("Line")
         if not isinstance(lines, list) or not lines:
@@ -265,6 +276,15 @@ class SalesForm(EntityType):
         for key in ("TxnDate", "DueDate", "ShipDate"):
             problems.collect(parse_date, fields.get(key), key)
         problems.raise_if_any()
+
+    def _finish(self, company: Company, record: dict[str, Any], fields: dict[str, Any],
+                current: dict[str, Any] | None) -> None:
+        """What a particular form adds (a receipt's deposit account, an estimate's status)."""
+
+    def postings(self, company: Company, record: dict[str, Any]) -> list[Any]:
+        from simulator.entities.receipts import sales_postings  # receipts builds on this module
+
+        return sales_postings(company, self.name, record)
 
     def _default_calc(self, company: Company) -> str:
         return "TaxExcluded"

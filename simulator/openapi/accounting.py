@@ -9,6 +9,7 @@ from simulator.openapi.common import (
     DEFAULT_REALMS,
     ENTITY_NAMES,
     JSON,
+    SEGMENTS,
     XML,
     Schema,
     envelope_ref,
@@ -162,16 +163,22 @@ WRITE_BODIES = {
     "TaxAgency": "NamedWrite",
     "Term": "NamedWrite",
     "CompanyInfo": "SingletonUpdate",
+    **{name: "TransactionWrite" for name in (
+        "SalesReceipt", "RefundReceipt", "Estimate", "Deposit", "Transfer", "CreditCardPaymentTxn", "JournalEntry",
+        "Bill", "BillPayment", "Purchase", "PurchaseOrder", "VendorCredit", "TimeActivity", "RecurringTransaction",
+        "ExchangeRate")},
+    **{name: "NamedWrite" for name in ("PaymentMethod", "Class", "Department", "CompanyCurrency")},
 }
-READ_ONLY = ("TaxCode", "TaxRate")
+READ_ONLY = ("TaxCode", "TaxRate", "Budget")
+VOIDABLE = ("Invoice", "Payment", "SalesReceipt", "BillPayment")
 
 
 def _entity_paths(name: str) -> dict[str, Any]:
     """Write (where the entity can be written) and read-one for an entity."""
-    segment = name.lower()
+    segment = SEGMENTS.get(name, name.lower())
     paths: dict[str, Any] = {}
     if name in WRITE_BODIES:
-        ops = "create, update (full or sparse), delete" + (", void" if name in ("Invoice", "Payment") else "")
+        ops = "create, update (full or sparse), delete" + (", void" if name in VOIDABLE else "")
         if name == "CompanyInfo":
             ops = "sparse update"
         responses = accounting_responses(envelope_ref(name))
@@ -232,7 +239,7 @@ def _document_paths(name: str) -> dict[str, Any]:
     }
 
 
-CDC_ENTITIES = "(Invoice|Customer|Item|Payment|CreditMemo|Account)"
+CDC_ENTITIES = "(Invoice|Customer|Item|Payment|CreditMemo|Account|Bill|SalesReceipt|Vendor|Deposit)"
 
 
 def accounting_paths() -> dict[str, Any]:

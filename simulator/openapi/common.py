@@ -28,7 +28,30 @@ ENTITY_NAMES = (
     "TaxRate",
     "CompanyInfo",
     "Preferences",
+    # issue 15: the rest of the Accounting API
+    "SalesReceipt",
+    "RefundReceipt",
+    "Estimate",
+    "Deposit",
+    "Transfer",
+    "CreditCardPaymentTxn",
+    "JournalEntry",
+    "Bill",
+    "BillPayment",
+    "Purchase",
+    "PurchaseOrder",
+    "VendorCredit",
+    "TimeActivity",
+    "RecurringTransaction",
+    "PaymentMethod",
+    "Class",
+    "Department",
+    "CompanyCurrency",
+    "ExchangeRate",
+    "Budget",
 )
+#: URL segments that are not the JSON name in lower case
+SEGMENTS = {"CreditCardPaymentTxn": "creditcardpayment"}
 
 
 # --- schemas --------------------------------------------------------------------------------------------

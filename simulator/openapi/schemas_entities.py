@@ -187,10 +187,24 @@ _ENTITIES: dict[str, Schema] = {
         {**_BASE, "SalesFormsPrefs": {"type": "object"}, "TaxPrefs": {"type": "object"}}, ("Id", "SyncToken")
     ),
 }
+#: issue 15's entities: the common shape (their fields are in the entity rules' ``field_types``)
+for _name in ("SalesReceipt", "RefundReceipt", "Estimate", "Deposit", "Transfer", "CreditCardPaymentTxn",
+              "JournalEntry", "Bill", "BillPayment", "Purchase", "PurchaseOrder", "VendorCredit", "TimeActivity"):
+    _ENTITIES[_name] = obj({**_TXN}, ("Id", "SyncToken", "MetaData"))
+for _name in ("PaymentMethod", "Class", "Department", "CompanyCurrency", "Budget"):
+    _ENTITIES[_name] = obj({**_NAMED, "Name": {"type": "string"}}, ("Id", "SyncToken", "Name"))
+# no Id on the wire: one rate per (SourceCurrencyCode, AsOfDate)
+_ENTITIES["ExchangeRate"] = obj({"SourceCurrencyCode": {"type": "string"}, "TargetCurrencyCode": {"type": "string"},
+                                 "Rate": {"type": "number"}, "AsOfDate": {"type": "string", "format": "date"},
+                                 "SyncToken": SYNC_TOKEN}, ("SourceCurrencyCode", "Rate"))
+# the template wrapped in its type's key: {"Invoice": {...}}
+_ENTITIES["RecurringTransaction"] = obj({}, (), description="one key, the template's type, holding the template")
 _ENVELOPES: dict[str, Schema] = {}
 for _name in ENTITY_NAMES:
     _entity = ref(_name)
-    if _name in ("Invoice", "CreditMemo", "Payment"):
+    if _name in ("Invoice", "CreditMemo", "Payment", "SalesReceipt", "RefundReceipt", "Estimate", "Deposit",
+                 "Transfer", "CreditCardPaymentTxn", "JournalEntry", "Bill", "BillPayment", "Purchase",
+                 "PurchaseOrder", "VendorCredit", "TimeActivity", "RecurringTransaction"):
         _entity = {"anyOf": [ref(_name), ref("DeletedTransaction")]}
     _ENVELOPES[f"{_name}Response"] = obj({_name: _entity, "time": QBO_TIME}, (_name, "time"))
 

@@ -150,6 +150,20 @@ _REQUESTS: dict[str, Schema] = {
             ref("WriteRef"),
         ]
     },
+    # the transactions of issue 15: the header fields every one takes; rules decide what else is required
+    "TransactionWrite": {
+        "anyOf": [
+            obj(
+                {
+                    "PrivateNote": {"type": "string", "maxLength": 100},
+                    "DocNumber": {"type": "string", "minLength": 1, "maxLength": 21},
+                    "TxnDate": {"type": "string", "format": "date"},
+                    "Amount": {"type": "number", "minimum": -1000, "maximum": 100000},
+                }
+            ),
+            ref("WriteRef"),
+        ]
+    },
     "SingletonUpdate": obj(
         {
             "Id": {"const": "1"},

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
-from simulator.entities import BY_NAME
+from simulator.entities import BY_NAME, ENTITY_NAMES
 from simulator.faultplan import ACTIONS, OPERATIONS
 from simulator.faults import CATALOGUE
 from simulator.views.inspector import PER_PAGE, InspectorError, company_or_404, paginate, sim
@@ -23,7 +23,7 @@ from simulator.views.inspector_model import (
 
 #: the company tabs: (endpoint, label)
 TABS = (("company", "Overview"), ("invoices", "Sales forms"), ("customers", "Customers"), ("items", "Items"),
-        ("tax", "Tax codes"), ("payments", "Payments"))
+        ("tax", "Tax codes"), ("payments", "Payments"), ("entities", "All entities"))
 LIVE_ROWS = 200
 
 
@@ -100,6 +100,23 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
     @bp.get("/companies/<realm_id>/payments")
     def payments(realm_id: str) -> str:
         return _records(realm_id, "payments", "Payment")
+
+    @bp.get("/companies/<realm_id>/entities")
+    def entities(realm_id: str) -> str:
+        """Every entity the simulator serves, with this company's record count; one entity's records."""
+        target = company_or_404(realm_id)
+        entity = request.args.get("entity")
+        if entity is not None and entity not in ENTITY_NAMES:
+            raise InspectorError(404, "Unknown entity", f"Choose one of {', '.join(ENTITY_NAMES)}, not {entity!r}.")
+        counts = [(name, len(target.store(name)) if name in target.stores else 0) for name in ENTITY_NAMES]
+        records = []
+        if entity is not None:
+            rules = BY_NAME[entity]
+            stored = sorted(target.store(entity), key=lambda r: (len(r["Id"]), r["Id"]), reverse=True)
+            records = [(r["Id"], rules.present(r) if rules.presents else r) for r in stored]
+        page = paginate(records)
+        return render_template("inspector/entities.html", company=target, tab="entities", tabs=TABS, entity=entity,
+                               counts=counts, page=page, rows=[(i, r, pretty(r)) for i, r in page.items])
 
     @bp.get("/companies/<realm_id>/tax")
     def tax(realm_id: str) -> str:

@@ -244,3 +244,17 @@ def test_consent_page_shares_the_inspector_look(ui: FlaskClient, sim: Backends) 
     assert '/static/inspector.css' in html and 'class="top"' in html and "Choose a company" in html
     assert "Harbour Plumbing Pty Ltd" in html and "<script" not in html and "<style" not in html
     assert ui.get("/static/inspector.css").status_code == 200
+
+
+def test_all_entities_tab_lists_every_served_entity_with_counts_and_records(ui: FlaskClient, sim: Backends) -> None:
+    from simulator.entities import ENTITY_NAMES
+
+    html = page(ui, f"/_sim/ui/companies/{US}/entities")
+    for name in ENTITY_NAMES:
+        assert f"entity={name}\">{name}</a>" in html, name
+    assert re.search(r"entity=PaymentMethod\">PaymentMethod</a></th>\s*<td class=\"num\">7</td>", html)
+    methods = page(ui, f"/_sim/ui/companies/{US}/entities?entity=PaymentMethod")
+    assert "Diners Club" in methods and "&#34;Type&#34;: &#34;CREDIT_CARD&#34;" in methods
+    rates = page(ui, f"/_sim/ui/companies/{US}/entities?entity=ExchangeRate")
+    assert "EUR" in rates and "&#34;Id&#34;" not in rates  # as the API answers it: no Id
+    assert ui.get(f"/_sim/ui/companies/{US}/entities?entity=Nope").status_code == 404

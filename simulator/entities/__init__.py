@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.entities.attachable import Attachable
 from simulator.entities.base import EntityType, Op
 from simulator.entities.names import Account, Customer, Employee, Item, TaxAgency, Term, Vendor
 from simulator.entities.payment import Payment
@@ -13,7 +14,7 @@ from simulator.entities.tax import TaxCode, TaxRate
 ENTITY_TYPES: dict[str, EntityType] = {
     cls.name.lower(): cls()
     for cls in (Invoice, CreditMemo, Payment, Customer, Vendor, Employee, Item, Account, TaxAgency, Term,
-                TaxCode, TaxRate, CompanyInfo, Preferences)
+                TaxCode, TaxRate, CompanyInfo, Preferences, Attachable)
 }
 #: query/JSON name → rules
 BY_NAME: dict[str, EntityType] = {rules.name: rules for rules in ENTITY_TYPES.values()}

@@ -172,7 +172,8 @@ def _previous_base(current: dict[str, Any] | None) -> str:
 
 def download_url(base_url: str, realm_id: str, entity_id: str, stored: StoredFile) -> str:
     """Where the bytes are served without a token, like QBO's temporary S3 links."""
-    return f"{base_url.rstrip('/')}/attachments/{realm_id}/{entity_id}/{stored.token}/{quote(stored.file_name or 'file')}"
+    name = quote(stored.file_name or "file")
+    return f"{base_url.rstrip('/')}/attachments/{realm_id}/{entity_id}/{stored.token}/{name}"
 
 
 def stored_file(company: Company, entity_id: str, token: str | None = None) -> StoredFile | None:
@@ -204,7 +205,8 @@ def _attachable_refs(company: Company, value: Any) -> list[dict[str, Any]]:
     out = []
     for item in items:
         if not isinstance(item, dict):
-            raise InvalidProperty(element="AttachableRef", reason="AttachableRef:failed to parse json object; a property")
+            raise InvalidProperty(element="AttachableRef",
+                                  reason="AttachableRef:failed to parse json object; a property")
         entity_ref = item.get("EntityRef")
         if not isinstance(entity_ref, dict):
             raise RequiredParamMissing(param="AttachableRef.EntityRef", element="AttachableRef.EntityRef")

@@ -34,6 +34,9 @@ SUMMARIZE_BY = ("Total", "Month", "Quarter", "Year", "Customers", "Week", "Days"
                 "Departments", "Employees", "ProductsAndServices")
 SUMMARIZE_COMPUTED = frozenset({"Total", "Month", "Quarter", "Year", "Customers"})
 AGING_METHODS = ("Report_Date", "Current")
+MIN_YEAR, MAX_YEAR = 1900, 9000
+#: the most columns a summarize_column_by may make (a Month report over a century would be 1,200) [INF]
+MAX_COLUMNS = 400
 
 
 @dataclass
@@ -106,9 +109,12 @@ def _date_arg(raw: Mapping[str, str], name: str) -> date | None:
     try:
         if len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise InvalidDate(element=name, value=value) from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:  # [INF] QBO keeps no books before 1900
+        raise InvalidDate(element=name, value=value)
+    return parsed
 
 
 def _enum(raw: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:

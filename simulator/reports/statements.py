@@ -23,9 +23,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from simulator.faults import InvalidProperty
 from simulator.ledger import Ledger, Posting
 from simulator.reports.cells import amount, cell, column, data_row, header, report, section, summary_section
-from simulator.reports.params import ReportParams, add_months, fiscal_year_start, month_end
+from simulator.reports.params import MAX_COLUMNS, ReportParams, add_months, fiscal_year_start, month_end
 
 if TYPE_CHECKING:
     from simulator.company import Company
@@ -87,6 +88,9 @@ def _periods(params: ReportParams, company: Company) -> list[tuple[date, date]]:
         while add_months(fiscal, 3) <= params.start:
             fiscal = add_months(fiscal, 3)
         anchor = fiscal
+    if (params.end.year - anchor.year) * 12 // step > MAX_COLUMNS:
+        raise InvalidProperty(element="summarize_column_by",
+                              reason=f"summarize_column_by:{params.summarize} makes more than {MAX_COLUMNS} columns")
     out = []
     while anchor <= params.end:
         stop = add_months(anchor, step) - timedelta(days=1)

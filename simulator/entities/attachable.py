@@ -114,27 +114,31 @@ class Attachable(EntityType):
     def _given(self, body: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in clean(body).items() if k in self.writable}
 
-    def save(self, company: Company, fields: dict[str, Any], op: Op, *, current: dict[str, Any] | None,
-             file: UploadedFile | None = None, base_url: str = "") -> dict[str, Any]:
-        """Validate, build and store a version; ``file`` (from an upload) replaces any earlier file."""
+    def check(self, company: Company, fields: dict[str, Any], current: dict[str, Any] | None,
+              file: UploadedFile | None = None) -> tuple[str | None, list[dict[str, Any]], str | None]:
+        """Every rule a write must pass, before anything is stored: ``(FileName, links, content type)``."""
         stored: StoredFile | None = company.files.get(current["Id"]) if current else None
         for key in ("FileName", "Note", "Category", "ContentType", "PlaceName", "Lat", "Long", "Tag"):
             if isinstance(fields.get(key), (dict, list)):
                 raise InvalidProperty(element=key, reason=f"{key}:failed to parse json object; a property")
-            value = text(fields.get(key))
-            check_length(value, key, LENGTHS[key])
+            check_length(text(fields.get(key)), key, LENGTHS[key])
         file_name = text(fields.get("FileName")) or (file.file_name if file else None) or \
             (stored.file_name if stored and file is None else None)
-        note = text(fields.get("Note"))
-        if not file_name and not note:
+        if not file_name and not text(fields.get("Note")):
             raise RequiredParamMissing(param="Note", element="Note")
         category = text(fields.get("Category"))
         if category is not None and category not in CATEGORIES:
             raise InvalidEnum(element="Category", value=f"Category:{category}")
         refs = _attachable_refs(company, fields.get("AttachableRef"))
+        return file_name, refs, _content_type(file, fields) if file is not None else None
+
+    def save(self, company: Company, fields: dict[str, Any], op: Op, *, current: dict[str, Any] | None,
+             file: UploadedFile | None = None, base_url: str = "") -> dict[str, Any]:
+        """Validate, build and store a version; ``file`` (from an upload) replaces any earlier file."""
+        file_name, refs, content_type = self.check(company, fields, current, file)
+        stored: StoredFile | None = company.files.get(current["Id"]) if current else None
         entity_id = current["Id"] if current else company.next_id(self.name)
-        if file is not None:
-            content_type = _content_type(file, fields)
+        if file is not None and content_type is not None:
             stored = StoredFile(file.content, content_type, file_name or "", secrets.token_urlsafe(16))
         record: dict[str, Any] = {
             "domain": "QBO", "sparse": False, "Id": entity_id,
@@ -239,16 +243,16 @@ def upload(company: Company, items: list[tuple[dict[str, Any], UploadedFile]], o
         raise RequiredParamMissing(param="file_content_01", element="file_content_01")
     responses = []
     with company.lock:
-        for metadata, file in items:  # validate every part before storing any
-            _content_type(file, metadata)
-            if metadata.get("Id") not in (None, ""):
-                check_sync_token(rules.current(company, metadata), metadata, op)
-            _attachable_refs(company, clean(metadata).get("AttachableRef"))
-        for metadata, file in items:
+        plan = []
+        for metadata, file in items:  # every part checked before any is stored
             current = rules.current(company, metadata) if metadata.get("Id") not in (None, "") else None
             fields = rules._given(metadata)
             if current is not None:
+                check_sync_token(current, metadata, op)
                 fields = {**{k: copy.deepcopy(v) for k, v in current.items() if k in rules.writable}, **fields}
+            rules.check(company, fields, current, file)
+            plan.append((fields, current, file))
+        for fields, current, file in plan:
             record = rules.save(company, fields, op, current=current, file=file, base_url=base_url)
             responses.append({"Attachable": record})
     return {"AttachableResponse": responses}

@@ -7,9 +7,10 @@ a route can answer with (service ``Fault`` 400/413/500, gateway ``fault`` 401/40
 ``error``, the HTML outage page 502/503/504).
 
 This module assembles the document and is the package's public face (import from here); the parts
-beside it are internal: the paths in :mod:`.accounting`, :mod:`.reports_attachments`, :mod:`.oauth` and :mod:`.control` (shared
-shapes in :mod:`.common`), the ``components.schemas`` in :mod:`.schemas_entities`,
-:mod:`.schemas_answers` and :mod:`.schemas_requests`.
+beside it are internal: the paths in :mod:`.accounting`, :mod:`.reports_attachments`, :mod:`.oauth`
+and :mod:`.control` (shared shapes in :mod:`.common`), the ``components.schemas`` in
+:mod:`.schemas_entities`, :mod:`.schemas_answers`, :mod:`.schemas_requests` and
+:mod:`.reports_attachments`.
 
 ``tests/contract`` fuzzes the simulator against this document with schemathesis (docs/openapi.md).
 OpenAPI links chain an invoice create → read → sparse update (SyncToken from the last answer) → void →

@@ -146,6 +146,14 @@ def test_upload_faults(api: QBOApi) -> None:
     assert fault_of(upload(api, body, content_type))["code"] == "2020"  # metadata without its file
     body, content_type = multipart([("file_content_01", {"Content-Type": "text/plain"}, b"hello")])
     assert fault_of(upload(api, body, content_type))["element"] == "Note"  # no FileName anywhere
+    body, content_type = multipart([  # the second file is refused: the first is not kept either
+        ("file_content_01", {"filename": "ok.txt", "Content-Type": "text/plain"}, b"fine"),
+        ("file_content_02", {"filename": "run.exe", "Content-Type": "application/x-msdownload"}, b"MZ")])
+    assert fault_of(upload(api, body, content_type))["code"] == "6000"
+    body, content_type = multipart([
+        ("file_content_01", {"filename": "ok.txt", "Content-Type": "text/plain"}, b"fine"),
+        ("file_content_02", {"Content-Type": "text/plain"}, b"no name")])
+    assert fault_of(upload(api, body, content_type))["code"] == "2020"
     assert api.query("select * from Attachable") == {}  # nothing half-stored
 
 

@@ -244,3 +244,13 @@ def test_consent_page_shares_the_inspector_look(ui: FlaskClient, sim: Backends) 
     assert '/static/inspector.css' in html and 'class="top"' in html and "Choose a company" in html
     assert "Harbour Plumbing Pty Ltd" in html and "<script" not in html and "<style" not in html
     assert ui.get("/static/inspector.css").status_code == 200
+
+
+def test_reports_page_shows_the_books(ui: FlaskClient, sim: Backends) -> None:
+    invoice(sim, amount=250.0)  # 250 + GST 25 into Sales, dated today
+    html = page(ui, f"/_sim/ui/companies/{AU}/reports?name=BalanceSheet")
+    assert "TOTAL ASSETS" in html and "275.00" in html and "Accounts Receivable (A/R)" in html
+    html = page(ui, f"/_sim/ui/companies/{AU}/reports?name=ProfitAndLoss&accounting_method=Cash")
+    assert "Net Income" in html and "250.00" not in html  # nothing paid yet
+    html = page(ui, f"/_sim/ui/companies/{AU}/reports?name=TrialBalance&start_date=2026-13-01")
+    assert "2010" in html

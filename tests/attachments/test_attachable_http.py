@@ -169,3 +169,17 @@ def test_xml_answer(api: QBOApi) -> None:
                                timeout=10)
     assert '<Attachable domain="QBO" sparse="false"><Id>' in response.text
     assert "<Note>xml please</Note>" in response.text
+
+
+def test_the_documented_query_by_linked_record(api: QBOApi) -> None:
+    """Intuit's sample: ``select Id from attachable where AttachableRef.EntityRef.Type = 'purchase' and
+    AttachableRef.EntityRef.value = '611'`` -- here for an invoice."""
+    first, second = invoice(api), invoice(api)
+    for target, note in ((first, "one"), (second, "two")):
+        api.post("attachable", {"Note": note, "AttachableRef": [{"EntityRef": {"type": "Invoice",
+                                                                              "value": target["Id"]}}]})
+    api.post("attachable", {"Note": "unlinked"})
+    found = api.query("select Id from attachable where AttachableRef.EntityRef.Type = 'invoice' "
+                      f"and AttachableRef.EntityRef.value = '{second['Id']}'")["Attachable"]
+    assert [a["Note"] for a in found] == ["two"]
+    assert api.query("select * from Attachable where AttachableRef.EntityRef.Type = 'Bill'") == {}

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 
 __all__ = ["Part", "parse_multipart", "MultipartError", "pair_upload_parts"]
 
@@ -37,6 +34,11 @@ class Part:
 
 def parse_multipart(body: bytes, content_type: str) -> list[Part]:
     """The parts of a ``multipart/*`` body whose ``Content-Type`` header is ``content_type``."""
+    # imported here, not at start-up: the email package costs tens of ms of cold start, uploads are rare
+    from email import policy
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+
     if "boundary=" not in content_type.lower():
         raise MultipartError("multipart body without a boundary")
     header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")

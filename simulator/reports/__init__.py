@@ -10,42 +10,46 @@ imports Flask.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.faults import UnsupportedOperation
-from simulator.ledger import Ledger
-from simulator.reports.general_ledger import general_ledger
 from simulator.reports.params import ReportParams, read_params
-from simulator.reports.receivables import aged_receivable_detail, aged_receivables, customer_balance
-from simulator.reports.statements import balance_sheet, profit_and_loss, trial_balance
 
 if TYPE_CHECKING:
     from simulator.company import Company
+    from simulator.ledger import Ledger
 
 __all__ = ["REPORTS", "ReportType", "run", "report_names"]
 
-Builder = Callable[["Company", Ledger, ReportParams], dict[str, Any]]
+Builder = Callable[["Company", "Ledger", ReportParams], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class ReportType:
     name: str  # QBO's spelling: "ProfitAndLoss"
-    build: Builder
+    #: "module:function" under simulator.reports, imported on first use (start-up stays cheap)
+    builder: str
     #: summarize_column_by values the report computes besides Total
     columns_by: frozenset[str] = frozenset()
     default_macro: str = "This Fiscal Year-to-date"
 
+    @property
+    def build(self) -> Builder:
+        module, function = self.builder.split(":")
+        return getattr(importlib.import_module(f"simulator.reports.{module}"), function)  # type: ignore[no-any-return]
+
 
 REPORTS: dict[str, ReportType] = {r.name.lower(): r for r in (
-    ReportType("ProfitAndLoss", profit_and_loss, frozenset({"Month", "Quarter", "Year", "Customers"})),
-    ReportType("BalanceSheet", balance_sheet, frozenset({"Month", "Quarter", "Year"})),
-    ReportType("TrialBalance", trial_balance),
-    ReportType("GeneralLedger", general_ledger),
-    ReportType("AgedReceivables", aged_receivables),
-    ReportType("AgedReceivableDetail", aged_receivable_detail),
-    ReportType("CustomerBalance", customer_balance, default_macro="All"),
+    ReportType("ProfitAndLoss", "statements:profit_and_loss", frozenset({"Month", "Quarter", "Year", "Customers"})),
+    ReportType("BalanceSheet", "statements:balance_sheet", frozenset({"Month", "Quarter", "Year"})),
+    ReportType("TrialBalance", "statements:trial_balance"),
+    ReportType("GeneralLedger", "general_ledger:general_ledger"),
+    ReportType("AgedReceivables", "receivables:aged_receivables"),
+    ReportType("AgedReceivableDetail", "receivables:aged_receivable_detail"),
+    ReportType("CustomerBalance", "receivables:customer_balance", default_macro="All"),
 )}
 
 
@@ -63,6 +67,9 @@ def run(company: Company, name: str, args: Mapping[str, str], *, full_path: str 
     params = read_params(company, args, default_macro=kind.default_macro)
     if params.summarize != "Total" and params.summarize not in kind.columns_by:
         raise UnsupportedOperation(operation=f"summarize_column_by={params.summarize} on {kind.name} in the simulator")
+    from simulator.ledger import Ledger
+
+    build = kind.build
     with company.lock:  # a consistent view: no write lands half-way through reading the books
         ledger = Ledger(company, params.basis)
-        return kind.build(company, ledger, params)
+        return build(company, ledger, params)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, request
 
-from simulator import reports, wire
+from simulator import wire
 
 __all__ = ["add_report_routes"]
 
@@ -19,5 +19,7 @@ def add_report_routes(bp: Blueprint) -> None:
 
 
 def report_view(name: str) -> Response:
+    from simulator import reports  # on first use: the report modules cost start-up time otherwise
+
     payload = reports.run(g.company, name, request.args, full_path=request.url)
     return wire.render(payload, as_json=g.as_json, root="Report")

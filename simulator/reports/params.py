@@ -76,8 +76,8 @@ def read_params(company: Company, args: Mapping[str, str], *, default_macro: str
     else:
         if macro is not None:
             period_for_macro(macro, today, fiscal_month)  # still checked, as given
-        fy_start, _ = period_for_macro("This Fiscal Year-to-date", today, fiscal_month)
-        start = start or (end.replace(month=1, day=1) if end else fy_start)  # type: ignore[union-attr]
+        # one bound alone: the fiscal year the end falls in, or up to today [INF]
+        start = start or _fiscal_year_start(end or today, fiscal_month)
         end = end or today
         macro = None
     if start > end:

@@ -301,3 +301,21 @@ def test_ledger_always_balances(api: QBOApi, books: dict[str, Any]) -> None:
         total = report(api, "TrialBalance", **PERIOD, accounting_method=basis)["Rows"]["Row"][-1]
         debit, credit = (Decimal(c["value"]) for c in total["Summary"]["ColData"][1:])
         assert debit == credit > 0
+
+
+def test_the_fault_plan_reaches_reports_and_uploads(api: QBOApi) -> None:
+    """QA can throttle a report or break an upload like any other call (entity = the report's name)."""
+    rule = api.sim.add_fault("Throttled", realm_id=api.realm_id, entity="ProfitAndLoss", operation="report", times=1)
+    try:
+        assert api.get("reports/ProfitAndLoss").status_code == 429
+        assert api.get("reports/ProfitAndLoss").status_code == 200  # times=1
+        assert api.get("reports/BalanceSheet").status_code == 200
+        api.sim.add_fault("ServiceUnavailable", realm_id=api.realm_id, operation="upload", times=1)
+        response = api.session.post(f"{api.base}/upload", data=b"--x--", timeout=10,
+                                    headers={"Content-Type": "multipart/form-data; boundary=x"})
+        assert response.status_code == 503
+        entry = api.sim.journal(api.realm_id)[-1]
+        assert (entry["entity"], entry["operation"]) == ("Attachable", "upload")
+    finally:
+        api.sim.clear_faults(api.realm_id)
+    assert rule

@@ -10,7 +10,7 @@ defaults 30 × 4). Shapes: Intuit's ARAgingSummary, ARAgingDetail and CustomerBa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -86,6 +86,20 @@ def _as_of(params: ReportParams) -> date:
     return params.report_date or params.end
 
 
+def _header(company: Company, name: str, params: ReportParams, as_of: date, has_data: bool, *,
+            period: bool = True) -> dict[str, Any]:
+    """An explicit ``report_date`` is the report's only date (``EndPeriod``), as in the AR aging detail
+    sample; a period (macro or dates) shows as every report shows it [DOC samples]."""
+    if params.report_date is None:
+        return header(company, name, params, basis=False, period=period,
+                      options=[("report_date", as_of.isoformat())], has_data=has_data)
+    shown = replace(params, macro=None)
+    head = header(company, name, shown, basis=False, period=False,
+                  options=[("report_date", as_of.isoformat())], has_data=has_data)
+    return {**{k: v for k, v in head.items() if k in ("Time", "ReportName")}, "EndPeriod": as_of.isoformat(),
+            **{k: v for k, v in head.items() if k not in ("Time", "ReportName")}}
+
+
 def aged_receivables(company: Company, ledger: Ledger, params: ReportParams) -> dict[str, Any]:
     as_of = _as_of(params)
     titles = _buckets(params)
@@ -103,8 +117,7 @@ def aged_receivables(company: Company, ledger: Ledger, params: ReportParams) -> 
                               cell(amount(sum(values, ZERO)))]))
     rows.append(summary_section("GrandTotal", [cell("TOTAL"), *[cell(amount(v)) for v in totals],
                                                cell(amount(sum(totals, ZERO)))]))
-    head = header(company, "AgedReceivables", params, basis=False,
-                  options=[("report_date", as_of.isoformat())], has_data=len(rows) > 1)
+    head = _header(company, "AgedReceivables", params, as_of, len(rows) > 1)
     columns = [column("", "Customer"), *[column(t, "Money") for t in titles], column("Total", "Money")]
     return report(head, columns, rows)
 
@@ -144,8 +157,7 @@ def aged_receivable_detail(company: Company, ledger: Ledger, params: ReportParam
     if rows:
         rows.append(summary_section("GrandTotal", [cell("TOTAL"), *[cell("") for _ in range(width - 3)],
                                                    cell(amount(grand_amount)), cell(amount(grand_open))]))
-    head = header(company, "AgedReceivableDetail", params, basis=False,
-                  options=[("report_date", as_of.isoformat())], has_data=bool(rows))
+    head = _header(company, "AgedReceivableDetail", params, as_of, bool(rows))
     columns = [column(title, key) for key, title in DETAIL_COLUMNS]
     return report(head, columns, rows)
 
@@ -165,6 +177,5 @@ def customer_balance(company: Company, ledger: Ledger, params: ReportParams) -> 
         total += value
         rows.append(data_row([cell(name, customer_id), cell(amount(value))]))
     rows.append(summary_section("GrandTotal", [cell("TOTAL"), cell(amount(total))]))
-    head = header(company, "CustomerBalance", params, basis=False, period=False,
-                  options=[("report_date", as_of.isoformat())], has_data=len(rows) > 1)
+    head = _header(company, "CustomerBalance", params, as_of, len(rows) > 1, period=False)
     return report(head, [column("", "Customer"), column("Total", "Money")], rows)

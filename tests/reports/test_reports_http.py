@@ -174,6 +174,7 @@ def test_aged_receivables(api: QBOApi, books: dict[str, Any]) -> None:
     assert [c["ColTitle"] for c in body["Columns"]["Column"]] == \
         ["", "Current", "1 - 30", "31 - 60", "61 - 90", "91 and over", "Total"]
     assert {"Name": "report_date", "Value": "2026-03-31"} in body["Header"]["Option"]
+    assert body["Header"]["EndPeriod"] == "2026-03-31" and "StartPeriod" not in body["Header"]
     flat = rows_by_label(body["Rows"]["Row"])
     assert flat[books["A"]] == ["", "300.00", "500.00", "", "", "800.00"]
     assert flat[books["B"]] == ["", "640.00", "", "", "", "640.00"]  # 750 - 110
@@ -203,8 +204,10 @@ def test_aged_receivable_detail(api: QBOApi, books: dict[str, Any]) -> None:
 
 
 def test_customer_balance(api: QBOApi, books: dict[str, Any]) -> None:
+    default = report(api, "CustomerBalance")["Header"]  # the documented sample's header
+    assert default["DateMacro"] == "all" and "ReportBasis" not in default and "StartPeriod" not in default
     body = report(api, "CustomerBalance", report_date="2026-03-31")
-    assert body["Header"]["DateMacro"] == "all" and "ReportBasis" not in body["Header"]
+    assert body["Header"]["EndPeriod"] == "2026-03-31" and "DateMacro" not in body["Header"]
     flat = rows_by_label(body["Rows"]["Row"])
     assert (flat[books["A"]], flat[books["B"]], flat["TOTAL"]) == (["800.00"], ["640.00"], ["1440.00"])
     flat = rows_by_label(report(api, "CustomerBalance", report_date="2026-02-15")["Rows"]["Row"])

@@ -183,3 +183,19 @@ def test_the_documented_query_by_linked_record(api: QBOApi) -> None:
                       f"and AttachableRef.EntityRef.value = '{second['Id']}'")["Attachable"]
     assert [a["Note"] for a in found] == ["two"]
     assert api.query("select * from Attachable where AttachableRef.EntityRef.Type = 'Bill'") == {}
+
+
+def test_xml_create_as_intuit_documents_it(api: QBOApi) -> None:
+    target = invoice(api)
+    body = (f'<Attachable xmlns="http://schema.intuit.com/finance/v3" domain="QBO" sparse="false">'
+            f'<Lat>25.293112341223</Lat><Long>-21.3253249834</Long><Note>This is an attached note.</Note>'
+            f'<Tag>Create Attachable with Note</Tag><PlaceName>Mountain View</PlaceName>'
+            f'<AttachableRef><EntityRef type="Invoice">{target["Id"]}</EntityRef>'
+            f'<IncludeOnSend>true</IncludeOnSend></AttachableRef></Attachable>')
+    response = api.session.post(f"{api.base}/attachable", data=body.encode(), timeout=10,
+                                headers={"Content-Type": "application/xml", "Accept": "application/xml"})
+    assert response.status_code == 200, response.text
+    text = response.text
+    assert f'<AttachableRef><IncludeOnSend>true</IncludeOnSend><EntityRef type="Invoice">{target["Id"]}' \
+           f'</EntityRef></AttachableRef>' in text
+    assert "<PlaceName>Mountain View</PlaceName>" in text and "<Lat>25.293112341223</Lat>" in text

@@ -146,7 +146,8 @@ def _install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(error: RequestEntityTooLarge) -> Response:
-        return _fault(RequestTooLarge(limit=current_app.config["MAX_CONTENT_LENGTH"]))
+        # the limit this request had (uploads take more than other calls: request.max_content_length)
+        return _fault(RequestTooLarge(limit=request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

@@ -199,3 +199,22 @@ def test_xml_create_as_intuit_documents_it(api: QBOApi) -> None:
     assert f'<AttachableRef><IncludeOnSend>true</IncludeOnSend><EntityRef type="Invoice">{target["Id"]}' \
            f'</EntityRef></AttachableRef>' in text
     assert "<PlaceName>Mountain View</PlaceName>" in text and "<Lat>25.293112341223</Lat>" in text
+
+
+def test_uploads_take_more_than_other_calls_but_not_without_limit(qbo_sim_app: Any) -> None:
+    """QBO takes 100 MB per upload request; other calls keep the simulator's body limit (10 MB)."""
+    qbo_sim_app.config.update(MAX_CONTENT_LENGTH=1000, UPLOAD_MAX_CONTENT_LENGTH=5000)
+    sim = qbo_sim_app.extensions["qbo_simulator"]
+    realm = next(iter(sim.companies))
+    http = qbo_sim_app.test_client()
+    headers = {"Authorization": f"Bearer {sim.oauth.connect(realm)['access_token']}", "Accept": "application/json"}
+    bodies = [multipart([("file_content_01", {"filename": "a.pdf", "Content-Type": "application/pdf"}, b"x" * n)])
+              for n in (3000, 6000)]
+    fits = http.post(f"/v3/company/{realm}/upload", data=bodies[0][0],
+                     headers={**headers, "Content-Type": bodies[0][1]})
+    assert fits.status_code == 200 and fits.json["AttachableResponse"][0]["Attachable"]["Size"] == 3000
+    over = http.post(f"/v3/company/{realm}/upload", data=bodies[1][0],
+                     headers={**headers, "Content-Type": bodies[1][1]})
+    assert over.status_code == 413 and "limit of 5000 bytes" in over.json["Fault"]["Error"][0]["Detail"]
+    note = http.post(f"/v3/company/{realm}/attachable", json={"Note": "y" * 1500}, headers=headers)
+    assert note.status_code == 413 and "limit of 1000 bytes" in note.json["Fault"]["Error"][0]["Detail"]

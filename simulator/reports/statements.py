@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.faults import InvalidProperty
 from simulator.ledger import Ledger, Posting
+from simulator.reports.accounts import account_rows
 from simulator.reports.cells import amount, cell, column, data_row, header, report, section, summary_section
 from simulator.reports.params import MAX_COLUMNS, ReportParams, add_months, fiscal_year_start, month_end
 
@@ -186,15 +187,9 @@ def _account_section(ledger: Ledger, postings: list[Posting], cols: list[Col], a
     for p in postings:
         if ledger.account(p.account_id).get("AccountType") == account_type:
             by_account.setdefault(p.account_id, []).append(p)
-    sums = [ZERO] * len(cols)
-    rows = []
-    for account_id, items in sorted(by_account.items(), key=lambda kv: _name(ledger, kv[0]).casefold()):
-        values = [natural(account_type, sum((p.amount for p in items if c.test(p)), ZERO)) for c in cols]
-        if not any(c.test(p) for c in cols for p in items):
-            continue
-        sums = [a + b for a, b in zip(sums, values, strict=True)]
-        record = ledger.account(account_id)
-        rows.append(data_row([cell(record.get("Name", ""), record.get("Id")), *[cell(amount(v)) for v in values]]))
+    values = {account_id: [natural(account_type, sum((p.amount for p in items if c.test(p)), ZERO)) for c in cols]
+              for account_id, items in by_account.items() if any(c.test(p) for c in cols for p in items)}
+    rows, sums = account_rows(ledger, values, len(cols))
     if not rows and group not in ALWAYS_SHOWN:
         return None, sums
     blank = [cell("") for _ in cols]
@@ -295,14 +290,9 @@ def _bs_node(company: Company, ledger: Ledger, node: tuple[Any, ...], states: li
     blank = [cell("") for _ in range(width)]
     if len(node) == 3 and isinstance(node[2], str):  # a leaf: accounts of one type
         group, title, account_type = node
-        ids = sorted({a for s in states for a in s.active if ledger.account(a).get("AccountType") == account_type},
-                     key=lambda a: _name(ledger, a).casefold())
-        rows, sums = [], [ZERO] * width
-        for account_id in ids:
-            values = [natural(account_type, s.balances.get(account_id, ZERO)) for s in states]
-            sums = [a + b for a, b in zip(sums, values, strict=True)]
-            record = ledger.account(account_id)
-            rows.append(data_row([cell(record.get("Name", ""), record.get("Id")), *[cell(amount(v)) for v in values]]))
+        ids = {a for s in states for a in s.active if ledger.account(a).get("AccountType") == account_type}
+        rows, sums = account_rows(ledger, {a: [natural(account_type, s.balances.get(a, ZERO)) for s in states]
+                                           for a in ids}, width)
         if account_type == "Equity":
             retained_id = _retained_earnings_id(company)
             retained = [s.retained for s in states]

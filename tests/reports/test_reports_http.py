@@ -322,3 +322,22 @@ def test_the_fault_plan_reaches_reports_and_uploads(api: QBOApi) -> None:
     finally:
         api.sim.clear_faults(api.realm_id)
     assert rule
+
+
+def test_sub_accounts_nest_under_their_parent(api: QBOApi, books: dict[str, Any]) -> None:
+    sales = books["accounts"]["Sales"]
+    plumbing = api.post("account", {"Name": "Plumbing", "AccountType": "Income", "ParentRef": {"value": sales}})
+    assert plumbing.status_code == 200, plumbing.text
+    item = api.post("item", {"Name": "Call-out", "Type": "Service",
+                             "IncomeAccountRef": {"value": plumbing.json()["Account"]["Id"]}}).json()["Item"]
+    response = api.post("invoice", {"CustomerRef": {"value": "1"}, "TxnDate": "2026-03-20", "Line": [
+        {"DetailType": "SalesItemLineDetail", "Amount": 80,
+         "SalesItemLineDetail": {"ItemRef": {"value": item["Id"]}, "TaxCodeRef": {"value": "6"}}}]})
+    assert response.status_code == 200, response.text
+    income = report(api, "ProfitAndLoss", **PERIOD)["Rows"]["Row"][0]
+    (parent,) = income["Rows"]["Row"]
+    assert parent["type"] == "Section" and parent["Header"]["ColData"][0] == {"value": "Sales", "id": sales}
+    assert [[c["value"] for c in r["ColData"]] for r in parent["Rows"]["Row"]] == [["Sales", "1900.00"],
+                                                                                ["Plumbing", "80.00"]]
+    assert [c["value"] for c in parent["Summary"]["ColData"]] == ["Total Sales", "1980.00"]
+    assert [c["value"] for c in income["Summary"]["ColData"]] == ["Total Income", "1980.00"]

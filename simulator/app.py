@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = backends
 
     from simulator.views.accounting import accounting_blueprint
+    from simulator.views.attachments import files_blueprint
     from simulator.views.control import control_blueprint
     from simulator.views.inspector import inspector_blueprint
     from simulator.views.oauth import oauth_blueprint
@@ -56,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(control_blueprint())
     app.register_blueprint(openapi_blueprint())
     app.register_blueprint(inspector_blueprint())
+    app.register_blueprint(files_blueprint())
     _install_hooks(app)
     _install_error_handlers(app)
 
@@ -144,7 +146,8 @@ def _install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(error: RequestEntityTooLarge) -> Response:
-        return _fault(RequestTooLarge(limit=current_app.config["MAX_CONTENT_LENGTH"]))
+        # the limit this request had (uploads take more than other calls: request.max_content_length)
+        return _fault(RequestTooLarge(limit=request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

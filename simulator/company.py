@@ -82,6 +82,8 @@ class Company:
         self.listeners: list[Callable[[Change], None]] = []
         #: what the QuickBooks user set in the web UI that the API cannot read (see DEFAULT_SETTINGS)
         self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
+        #: uploaded attachment contents by Attachable Id (see :mod:`simulator.entities.attachable`)
+        self.files: dict[str, Any] = {}
 
     # -- time -------------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -185,6 +187,7 @@ class Company:
                 "deleted": dict(self.deleted),
                 "history": {k: list(v) for k, v in self.history.items()},
                 "settings": dict(self.settings),
+                "files": dict(self.files),
             }
 
     def restore(self, snapshot: dict[str, Any]) -> None:
@@ -194,6 +197,7 @@ class Company:
             self.deleted = dict(snapshot["deleted"])
             self.history = {k: list(v) for k, v in snapshot["history"].items()}
             self.settings = dict(snapshot["settings"])
+            self.files = dict(snapshot.get("files", {}))
             self.replays.clear()
 
     def counts(self) -> dict[str, int]:

@@ -30,7 +30,7 @@ __all__ = ["FaultPlan", "FaultRule", "RequestFacts", "RuleError", "ACTIONS"]
 
 ACTIONS = ("fault", "latency", "drop", "timeout")
 OPERATIONS = ("create", "read", "update", "delete", "void", "query", "batch", "cdc", "send", "pdf", "token",
-              "revoke", "userinfo")
+              "revoke", "userinfo", "report", "upload", "download")
 MAX_WAIT_SECONDS = 300.0
 
 

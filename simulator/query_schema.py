@@ -118,6 +118,14 @@ _TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("Name", STRING), ("Description", STRING), ("Active", BOOL), ("RateValue", NUMBER),
         ("AgencyRef", REF), ("SpecialTaxType", STRING), ("DisplayType", STRING),
     ),
+    # filterable per Intuit's Attachable reference; a link property reads the first link [INF: the
+    # reference's own query filters on one link, and attachables made through the API carry one]
+    "Attachable": (
+        ("FileName", STRING), ("Note", STRING), ("Category", STRING), ("ContentType", STRING),
+        ("PlaceName", STRING), ("Lat", STRING), ("Long", STRING), ("Tag", STRING), ("Size", NUMBER),
+        ("AttachableRef[].EntityRef.Type", STRING), ("AttachableRef[].EntityRef.value", STRING),
+        ("AttachableRef[].IncludeOnSend", BOOL), ("AttachableRef[].LineInfo", STRING),
+    ),
     "TaxAgency": (
         ("DisplayName", STRING), ("TaxTrackedOnSales", BOOL), ("TaxTrackedOnPurchases", BOOL),
         ("TaxRegistrationNumber", STRING),
@@ -128,8 +136,10 @@ _TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 
 def _build(rows: Iterable[tuple[str, str]]) -> dict[str, Prop]:
     props: dict[str, Prop] = {}
-    for name, kind in (*_COMMON, *rows):
-        path = name
+    for spelled, kind in (*_COMMON, *rows):
+        name, path = spelled.replace("[]", ""), spelled
+        if "[]" in spelled:  # a property inside a list: the list's first element is read
+            path = spelled.replace("[]", ".0").replace(".Type", ".type")
         if kind == REF:
             path = f"{name}.value"
         elif kind.startswith("ref:"):
@@ -268,12 +278,26 @@ def query_value(kind: str, literal: Literal) -> Any:
 
 def getter(path: str) -> Callable[[dict[str, Any]], Any]:
     """A fast reader for ``path``: predicates run once per row of a 100k-row scan."""
+    if ".0." in path:  # into a list's first element (AttachableRef.0.EntityRef.value)
+        return lambda record: _first_element_path(record, path)
     head, _, rest = path.partition(".")
     if not rest:
         return lambda record: record.get(head)
     if "." not in rest:
         return lambda record: sub.get(rest) if isinstance(sub := record.get(head), dict) else None
     return lambda record: get_path(record, path)
+
+
+def _first_element_path(record: dict[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        if part == "0":
+            value = value[0] if isinstance(value, list) and value else None
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return None
+    return value
 
 
 def record_value(kind: str, raw: Any) -> Any:

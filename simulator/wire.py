@@ -47,15 +47,16 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     return response
 
 
-def render(payload: dict[str, Any], *, as_json: bool, status: int = 200, moment: datetime | None = None) -> Response:
-    """A data-service response: ``time`` added, JSON or XML."""
+def render(payload: dict[str, Any], *, as_json: bool, status: int = 200, moment: datetime | None = None,
+           root: str = "IntuitResponse") -> Response:
+    """A data-service response: ``time`` added, JSON or XML (``root``: ``Report`` for reports)."""
     if moment is not None:
         payload = {**payload, "time": format_time(moment)}
     if as_json:
         return json_response(payload, status)
     from simulator.xmlcodec import to_xml
 
-    response = Response(to_xml(payload), status=status, content_type=XML)
+    response = Response(to_xml(payload, root), status=status, content_type=XML)
     response.headers.update(NO_CACHE)
     return response
 

@@ -81,8 +81,11 @@ class XMLBodyError(ValueError):
 
 # -- JSON payload -> XML -------------------------------------------------------------------------
 
-def to_xml(payload: dict[str, Any]) -> bytes:
+def to_xml(payload: dict[str, Any], root: str = "IntuitResponse") -> bytes:
     """Render a JSON response payload as QBO's ``IntuitResponse`` document (UTF-8 bytes).
+
+    Reports are the exception to the envelope: their root is ``<Report>`` (``root="Report"``), with
+    ``Header``/``Columns``/``Rows`` children, as in the captured quickbooks-ruby ``balancesheet.xml``.
 
     TaxService answers carry no envelope (``{"TaxCode": ..., "TaxRateDetails": [...]}``); QBO wraps
     them in ``<TaxService>`` (fixture ``tax_service_entity.xml``), so that is done here too.
@@ -92,7 +95,7 @@ def to_xml(payload: dict[str, Any]) -> bytes:
         time = body.pop("time", None)
         body = {"TaxService": body} if time is None else {"TaxService": body, "time": time}
     out: list[str] = [_DECLARATION]
-    _element(out, "IntuitResponse", body, xmlns=NAMESPACE)
+    _element(out, root, body, xmlns=NAMESPACE)
     return "".join(out).encode("utf-8")
 
 

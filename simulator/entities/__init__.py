@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.entities.attachable import Attachable
 from simulator.entities.banking import CreditCardPayment, Deposit, JournalEntry, Transfer
 from simulator.entities.base import EntityType, Op
 from simulator.entities.lists import Budget, CompanyCurrency, Department, ExchangeRate, PaymentMethod, TrackingClass
@@ -21,7 +22,7 @@ ENTITY_CLASSES: tuple[type[EntityType], ...] = (
     Invoice, CreditMemo, SalesReceipt, RefundReceipt, Estimate, Payment, Deposit, Transfer, CreditCardPayment,
     JournalEntry, Bill, BillPayment, Purchase, PurchaseOrder, VendorCredit, TimeActivity, RecurringTransaction,
     Customer, Vendor, Employee, Item, Account, PaymentMethod, TrackingClass, Department, Term, TaxAgency, TaxCode,
-    TaxRate, CompanyCurrency, ExchangeRate, Budget, CompanyInfo, Preferences,
+    TaxRate, CompanyCurrency, ExchangeRate, Budget, CompanyInfo, Preferences, Attachable,
 )
 #: URL path segment (lower case, as every client sends it) → rules; aliases (``creditcardpayment`` for
 #: ``CreditCardPaymentTxn``) point at the same rules

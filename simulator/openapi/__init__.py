@@ -7,9 +7,10 @@ a route can answer with (service ``Fault`` 400/413/500, gateway ``fault`` 401/40
 ``error``, the HTML outage page 502/503/504).
 
 This module assembles the document and is the package's public face (import from here); the parts
-beside it are internal: the paths in :mod:`.accounting`, :mod:`.oauth` and :mod:`.control` (shared
-shapes in :mod:`.common`), the ``components.schemas`` in :mod:`.schemas_entities`,
-:mod:`.schemas_answers` and :mod:`.schemas_requests`.
+beside it are internal: the paths in :mod:`.accounting`, :mod:`.reports_attachments`, :mod:`.oauth`
+and :mod:`.control` (shared shapes in :mod:`.common`), the ``components.schemas`` in
+:mod:`.schemas_entities`, :mod:`.schemas_answers`, :mod:`.schemas_requests` and
+:mod:`.reports_attachments`.
 
 ``tests/contract`` fuzzes the simulator against this document with schemathesis (docs/openapi.md).
 OpenAPI links chain an invoice create → read → sparse update (SyncToken from the last answer) → void →
@@ -20,17 +21,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.openapi import accounting
 from simulator.openapi.accounting import accounting_paths
 from simulator.openapi.common import DEFAULT_REALMS, Schema
 from simulator.openapi.control import control_paths
 from simulator.openapi.oauth import oauth_paths
+from simulator.openapi.reports_attachments import REPORT_ATTACHMENT_SCHEMAS, report_attachment_paths
 from simulator.openapi.schemas_answers import ANSWER_SCHEMAS
 from simulator.openapi.schemas_entities import ENTITY_SCHEMAS
 from simulator.openapi.schemas_requests import REQUEST_SCHEMAS
 
 __all__ = ["document", "DEFAULT_REALMS", "SCHEMAS"]
 
-SCHEMAS: dict[str, Schema] = {**ENTITY_SCHEMAS, **ANSWER_SCHEMAS, **REQUEST_SCHEMAS}
+SCHEMAS: dict[str, Schema] = {**ENTITY_SCHEMAS, **ANSWER_SCHEMAS, **REQUEST_SCHEMAS, **REPORT_ATTACHMENT_SCHEMAS}
 
 SECURITY_SCHEMES: dict[str, Any] = {
     "bearerAuth": {
@@ -61,6 +64,11 @@ def document(server_url: str) -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "tags": [{"name": "accounting"}, {"name": "oauth"}, {"name": "control"}],
         "security": [{"bearerAuth": []}],
-        "paths": {**accounting_paths(), **oauth_paths(), **control_paths()},
+        "paths": {**accounting_paths(), **_report_attachment_paths(), **oauth_paths(), **control_paths()},
         "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": SCHEMAS},
     }
+
+
+def _report_attachment_paths() -> dict[str, Any]:
+    return report_attachment_paths(accounting.COMMON, accounting.REQUEST_ID, accounting.OPERATION,
+                                   accounting.ENTITY_ID, accounting.accounting_responses)

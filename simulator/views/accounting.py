@@ -67,6 +67,11 @@ def accounting_blueprint() -> Blueprint:
     bp.add_url_rule("/cdc", "cdc", cdc_view, methods=["GET"])
     bp.add_url_rule("/taxservice/taxcode", "taxservice", taxservice_view, methods=["POST"])
     bp.add_url_rule("/preferences", "preferences", preferences_view, methods=["GET", "POST"])
+    from simulator.views.attachments import add_attachment_routes
+    from simulator.views.reports import add_report_routes
+
+    add_report_routes(bp)
+    add_attachment_routes(bp)
     bp.add_url_rule("/<segment>", "write", write_view, methods=["POST"])
     bp.add_url_rule("/<segment>/<entity_id>", "read", read_view, methods=["GET"])
     bp.add_url_rule("/<segment>/<entity_id>/pdf", "pdf", pdf_view, methods=["GET"])
@@ -87,6 +92,10 @@ def classify(path: str, method: str, args: Any) -> tuple[str | None, str | None]
         return (_entity_name(found.group(1)) if found else None), "query"
     if head in ("batch", "cdc"):
         return None, head
+    if head == "reports":  # the report name stands for the entity, as the fault plan matches it
+        return (parts[1] if len(parts) > 1 else None), "report"
+    if head in ("upload", "download"):  # the body of an upload is multipart: never parsed as JSON here
+        return "Attachable", head
     if head == "taxservice":
         return "TaxCode", "create"
     if head == "preferences":

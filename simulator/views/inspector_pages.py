@@ -23,7 +23,7 @@ from simulator.views.inspector_model import (
 
 #: the company tabs: (endpoint, label)
 TABS = (("company", "Overview"), ("invoices", "Sales forms"), ("customers", "Customers"), ("items", "Items"),
-        ("tax", "Tax codes"), ("payments", "Payments"), ("entities", "All entities"))
+        ("tax", "Tax codes"), ("payments", "Payments"), ("entities", "All entities"), ("reports", "Reports"))
 LIVE_ROWS = 200
 
 
@@ -96,6 +96,22 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
     @bp.get("/companies/<realm_id>/items")
     def items(realm_id: str) -> str:
         return _records(realm_id, "items", "Item")
+
+    @bp.get("/companies/<realm_id>/reports")
+    def reports(realm_id: str) -> str:
+        from simulator import reports as report_rules
+        from simulator.faults import QBOFault
+
+        target = company_or_404(realm_id)
+        name = request.args.get("name", "ProfitAndLoss")
+        args = {k: v for k, v in request.args.items() if k != "name" and v}
+        try:
+            body, error = report_rules.run(target, name, args), None
+        except QBOFault as fault:
+            body, error = None, f"{fault.code} {fault.message}: {fault.detail}"
+        return render_template("inspector/reports.html", company=target, tab="reports", tabs=TABS, name=name,
+                               names=report_rules.report_names(), args=args, body=body, error=error,
+                               rows=report_table(body["Rows"].get("Row", [])) if body else [])
 
     @bp.get("/companies/<realm_id>/payments")
     def payments(realm_id: str) -> str:
@@ -210,3 +226,18 @@ def _last_seq() -> int:
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() else None
+
+
+def report_table(rows: list[dict[str, Any]], depth: int = 0) -> list[tuple[int, str, list[str]]]:
+    """A report's nested rows as ``(depth, kind, cell values)`` lines: section headers, data, totals."""
+    out: list[tuple[int, str, list[str]]] = []
+    for row in rows:
+        if "Header" in row:
+            out.append((depth, "header", [c.get("value", "") for c in row["Header"]["ColData"]]))
+        if "ColData" in row:
+            out.append((depth, "data", [c.get("value", "") for c in row["ColData"]]))
+        if "Rows" in row:
+            out.extend(report_table(row["Rows"].get("Row", []), depth + 1))
+        if "Summary" in row:
+            out.append((depth, "total", [c.get("value", "") for c in row["Summary"]["ColData"]]))
+    return out

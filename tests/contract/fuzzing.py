@@ -180,14 +180,16 @@ def load_schema(sim: ContractSimulator, profile: dict[str, Any]) -> Any:
 # --- XML answers: well-formed IntuitResponse ---------------------------------------------------------------
 @schemathesis.deserializer("application/xml")
 def _intuit_xml(ctx: Any, response: Any) -> str:
-    """QBO's XML form: must parse (safely) and be an ``IntuitResponse``; then validated as a string."""
+    """QBO's XML form: must parse (safely) and be an ``IntuitResponse`` (a ``Report`` for reports); then
+    validated as a string."""
     text = response.content.decode(response.encoding or "utf-8")
     try:
         root = fromstring(text)
     except ParseError as exc:
         raise ValueError(f"malformed XML: {exc}") from None
-    if root.tag.rsplit("}", 1)[-1] != "IntuitResponse":
-        raise ValueError(f"XML root is <{root.tag}>, not <IntuitResponse>")
+    expected = "Report" if "/reports/" in str(getattr(response.request, "url", "")) else "IntuitResponse"
+    if root.tag.rsplit("}", 1)[-1] != expected:
+        raise ValueError(f"XML root is <{root.tag}>, not <{expected}>")
     return text
 
 

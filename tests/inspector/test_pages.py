@@ -258,3 +258,13 @@ def test_all_entities_tab_lists_every_served_entity_with_counts_and_records(ui: 
     rates = page(ui, f"/_sim/ui/companies/{US}/entities?entity=ExchangeRate")
     assert "EUR" in rates and "&#34;Id&#34;" not in rates  # as the API answers it: no Id
     assert ui.get(f"/_sim/ui/companies/{US}/entities?entity=Nope").status_code == 404
+
+
+def test_reports_page_shows_the_books(ui: FlaskClient, sim: Backends) -> None:
+    invoice(sim, amount=250.0)  # 250 + GST 25 into Sales, dated today
+    html = page(ui, f"/_sim/ui/companies/{AU}/reports?name=BalanceSheet")
+    assert "TOTAL ASSETS" in html and "275.00" in html and "Accounts Receivable (A/R)" in html
+    html = page(ui, f"/_sim/ui/companies/{AU}/reports?name=ProfitAndLoss&accounting_method=Cash")
+    assert "Net Income" in html and "250.00" not in html  # nothing paid yet
+    html = page(ui, f"/_sim/ui/companies/{AU}/reports?name=TrialBalance&start_date=2026-13-01")
+    assert "2010" in html

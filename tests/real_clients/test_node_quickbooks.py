@@ -1,4 +1,4 @@
-"""node-quickbooks (2.x), unmodified, against the running simulator over HTTP.
+"""node-quickbooks (2.x), unmodified, against the running simulator over HTTP (invoice sync; reports and upload).
 
 The test installs node-quickbooks with npm into a temporary directory once per session, writes a
 small script that drives it (refresh through ``QuickBooks.TOKEN_URL``, create an invoice, find it
@@ -12,6 +12,7 @@ Skipped, with the reason, when node or npm is missing or the npm registry cannot
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from simulator.backends import DEFAULT_CLIENT
 from simulator.testing import SimulatorHandle
@@ -216,3 +218,79 @@ def test_node_quickbooks_invoice_sync(node_quickbooks: Path, qbo_sim: SimulatorH
     # state: exactly one new invoice (the failures wrote nothing), voided
     added = [r for r in qbo_sim.records(qbo_company, "Invoice") if r["Id"] not in before]
     assert [(r["Id"], r["DocNumber"], r["TotalAmt"]) for r in added] == [(invoice_id, number, 0)]
+
+
+# -- reports and attachments ----------------------------------------------------------------------------
+REPORTS_SCRIPT = r"""
+const QuickBooks = require('node-quickbooks');
+const cfg = JSON.parse(process.env.QBO_SIM_CONFIG);
+QuickBooks.V3_ENDPOINT_BASE_URL = cfg.base + '/v3/company/';
+const qbo = new QuickBooks(cfg.clientId, cfg.clientSecret, cfg.accessToken, false, cfg.realmId,
+                           true, false, 75, '2.0', cfg.refreshToken);
+qbo.endpoint = QuickBooks.V3_ENDPOINT_BASE_URL;
+const call = (fn, ...args) => new Promise(resolve => fn(...args, (err, body) => resolve({err, body})));
+const { Readable } = require('stream');
+
+(async () => {
+  const out = {};
+  const period = {start_date: '2026-01-01', end_date: '2026-01-31'};
+  for (const [name, fn, options] of [
+      ['pnl', qbo.reportProfitAndLoss, period], ['bs', qbo.reportBalanceSheet, period],
+      ['tb', qbo.reportTrialBalance, period], ['aging', qbo.reportAgedReceivables, {report_date: '2026-01-31'}],
+      ['balance', qbo.reportCustomerBalance, {report_date: '2026-01-31'}],
+      ['bad', qbo.reportProfitAndLoss, {date_macro: 'Someday'}]]) {
+    const got = await call(fn.bind(qbo), options);
+    out[name] = got.err ? {error: (got.err.response && got.err.response.data) || String(got.err)} : got.body;
+  }
+  const uploaded = await call(qbo.upload.bind(qbo), 'docket.pdf', 'application/pdf',
+                              Readable.from([Buffer.from(cfg.fileBase64, 'base64')]), 'Invoice', cfg.invoiceId);
+  out.upload = uploaded.err ? {error: String(uploaded.err)} : uploaded.body;
+  process.stdout.write(JSON.stringify(out));
+})().catch(err => { console.error(err && err.stack || err); process.exit(2); });
+"""
+DOCKET = b"%PDF-1.4\n\x00\x01\x02\xff binary docket\n%%EOF\n"
+
+
+def summary(report: dict[str, Any], group: str) -> list[str]:
+    row = next(r for r in report["Rows"]["Row"] if r.get("group") == group)
+    return [c["value"] for c in row["Summary"]["ColData"]]
+
+
+def test_node_quickbooks_reports_and_upload(node_quickbooks: Path, qbo_sim: SimulatorHandle,
+                                            qbo_company: str) -> None:
+    """Its report calls and its file upload: numbers against books made here (200 + GST 20, half paid)."""
+    tokens = qbo_sim.connect(qbo_company)
+    customer = qbo_sim.records(qbo_company, "Customer")[0]
+    invoice = qbo_sim.user_creates_invoice(qbo_company, customer=customer["DisplayName"], TxnDate="2026-01-10",
+                                           lines=[{"DetailType": "SalesItemLineDetail", "Amount": 200,
+                                                   "SalesItemLineDetail": {"ItemRef": {"value": "1"},
+                                                                           "TaxCodeRef": {"value": "5"}}}])
+    paid = requests.post(f"{qbo_sim.api_base}/company/{qbo_company}/payment", timeout=10,
+                         headers={"Authorization": f"Bearer {tokens['access_token']}", "Accept": "application/json"},
+                         json={"CustomerRef": {"value": customer["Id"]}, "TxnDate": "2026-01-20", "TotalAmt": 110,
+                               "Line": [{"Amount": 110, "LinkedTxn": [{"TxnId": invoice["Id"],
+                                                                       "TxnType": "Invoice"}]}]})
+    assert paid.status_code == 200, paid.text
+    (node_quickbooks / "reports.js").write_text(REPORTS_SCRIPT)
+    config = {"base": qbo_sim.base_url, "realmId": qbo_company, "clientId": DEFAULT_CLIENT["client_id"],
+              "clientSecret": DEFAULT_CLIENT["client_secret"], "accessToken": tokens["access_token"],
+              "refreshToken": tokens["refresh_token"], "invoiceId": invoice["Id"],
+              "fileBase64": base64.b64encode(DOCKET).decode()}
+    env = {**os.environ, "QBO_SIM_CONFIG": json.dumps(config), "NODE_ENV": "production"}
+    done = subprocess.run(["node", "reports.js"], cwd=node_quickbooks, env=env, capture_output=True, text=True,
+                          timeout=SCRIPT_TIMEOUT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout)
+
+    assert summary(out["pnl"], "NetIncome") == ["Net Income", "200.00"]
+    assert summary(out["bs"], "TotalAssets") == ["TOTAL ASSETS", "220.00"]  # 110 A/R + 110 undeposited
+    assert summary(out["tb"], "GrandTotal") == ["TOTAL", "220.00", "220.00"]
+    assert summary(out["aging"], "GrandTotal")[-1] == "110.00"
+    assert summary(out["balance"], "GrandTotal") == ["TOTAL", "110.00"]
+    assert out["bad"]["error"]["Fault"]["Error"][0]["code"] == "2170"
+
+    attachable = out["upload"]  # node-quickbooks links the upload with an update and unwraps the answer
+    assert attachable["SyncToken"] == "1" and attachable["FileName"] == "docket.pdf"
+    assert attachable["AttachableRef"][0]["EntityRef"] == {"type": "Invoice", "value": invoice["Id"]}
+    stored = qbo_sim.record(qbo_company, "Attachable", attachable["Id"])["record"]
+    assert (stored["FileName"], stored["Size"], stored["ContentType"]) == ("docket.pdf", len(DOCKET), "application/pdf")

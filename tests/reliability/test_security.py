@@ -40,7 +40,7 @@ SECRET = DEFAULT_CLIENT["client_secret"]
 #: what a leaked credential looks like: JWE/JWT access and id tokens, refresh tokens, authorization codes
 TOKEN_SHAPES = re.compile(r"eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_.-]{20,}|RT1-\d{2}-H\d-\d{6,}[a-z0-9]{20,}"
                           r"|AB11\d{9,}[A-Za-z0-9]{30,}")
-PLACEHOLDERS = {"realm_id": REALM_A, "segment": "invoice", "entity_id": "1"}
+PLACEHOLDERS = {"realm_id": REALM_A, "segment": "invoice", "entity_id": "1", "name": "ProfitAndLoss"}
 
 
 def accounting_routes(app: Flask) -> list[tuple[str, str]]:

@@ -54,9 +54,13 @@ def _gate(args: argparse.Namespace) -> int:
     for result in failed:
         print(f"FAILED  {result.feature_file} — {result.name}\n        {(result.error or '').splitlines()[0][:300]}")
     print(render_table(outcome.results, partial=bool(args.tags or args.shard)))
-    counts = {k: sum(r.outcome == k for r in outcome.results) for k in ("passed", "failed", "skipped")}
+    counts = {k: sum(r.outcome == k for r in outcome.results)
+              for k in ("passed", "failed", "skipped", "not applicable")}
+    for result in (r for r in outcome.results if r.outcome == "not applicable"):
+        print(f"NOT APPLICABLE  {result.feature_file} — {result.name}\n        {result.error}")
     print(f"\n{len(outcome.results)} scenarios: {counts['passed']} passed, {counts['failed']} failed, "
-          f"{counts['skipped']} skipped. Reports: {', '.join(str(p) for p in outcome.reports.values())}")
+          f"{counts['skipped']} skipped, {counts['not applicable']} not applicable. "
+          f"Reports: {', '.join(str(p) for p in outcome.reports.values())}")
     print("GATE PASSED" if outcome.passed else "GATE FAILED")
     return outcome.exit_code
 

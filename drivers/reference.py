@@ -25,16 +25,16 @@ T = TypeVar("T")
 
 
 class ScenarioClock:
-    """Caspen's clock for one scenario: real time when the scenario starts, then moved on purpose."""
+    """Caspen's clock for one scenario: the real time, plus however far the scenario moved it on."""
 
     def __init__(self) -> None:
-        self.now = datetime.now(UTC)
+        self.offset = timedelta(0)
 
     def __call__(self) -> datetime:
-        return self.now
+        return datetime.now(UTC) + self.offset
 
     def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+        self.offset += timedelta(seconds=seconds)
 
 
 def _caspen(function: Callable[..., T]) -> Callable[..., T]:

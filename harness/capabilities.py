@@ -49,13 +49,18 @@ def not_applicable_reason(driver_name: str, capabilities: frozenset[str], needed
             + ", ".join(f"{name} ({CAPABILITIES[name]})" for name in missing))
 
 
-@pytest.fixture(autouse=True)
-def _driver_capabilities(request: pytest.FixtureRequest) -> None:
-    """Before a scenario that needs capabilities runs: is it applicable to the gate's driver?"""
+@pytest.hookimpl(trylast=True)
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    """Before a scenario that needs capabilities runs: is it applicable to the gate's driver? (After
+    :mod:`harness.bdd` has started the scenario's record, so an inapplicable scenario keeps its feature,
+    tags and steps in the reports.)"""
     needed = [mark.args[0] for mark in request.node.iter_markers("needs")]
     if not needed:
         return
     driver = request.getfixturevalue("caspen_driver")
     reason = not_applicable_reason(driver.name, driver.capabilities, needed)
     if reason:
+        from harness.bdd import pytest_bdd_after_scenario as keep_record
+
+        keep_record(request, feature, scenario)  # every step stays "skipped"
         pytest.skip(reason)

@@ -21,6 +21,13 @@ def register(commands: Any) -> None:
                       help="run scenarios in parallel with pytest-xdist (e.g. auto)")
     gate.add_argument("--shard", metavar="I/N", help="run shard I of N (combine with `qbo-sim gate-merge`)")
     gate.add_argument("--quiet", action="store_true", help="no progress bar")
+    gate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="feature files or folders to run (default: the bundled article suite)")
+    gate.add_argument("--driver", metavar="SPEC", default=None,
+                      help="the Caspen integration to gate: reference (default, in-process), http://HOST:PORT "
+                           "(the HTTP driver protocol) or package.module:ClassName (docs/driver-guide.md)")
+    gate.add_argument("--steps", action="append", default=[], metavar="MODULE",
+                      help="also register your own step module (importable from this folder; repeatable)")
     gate.set_defaults(run=_gate)
 
     merge = commands.add_parser("gate-merge", help="merge the results of sharded gate runs into one verdict")
@@ -45,8 +52,17 @@ def _gate(args: argparse.Namespace) -> int:
         except Exception as exc:  # pytest.UsageError
             print(f"qbo-sim gate: {exc}", file=sys.stderr)
             return 2
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        print(f"qbo-sim gate: no such feature file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    problem = _check_driver(args.driver)
+    if problem:
+        print(f"qbo-sim gate: {problem}\nThe gate did not start.", file=sys.stderr)
+        return 2
     outcome = run_gate(GateOptions(reports=args.reports, tags=args.tags, workers=args.workers, shard=args.shard,
-                                   quiet=args.quiet))
+                                   quiet=args.quiet, features=tuple(args.paths), driver=args.driver,
+                                   steps=tuple(args.steps)))
     if not outcome.results:
         print("qbo-sim gate: no scenario ran. pytest said:\n" + outcome.output[-4000:], file=sys.stderr)
         return 2 if outcome.pytest_exit in (2, 3, 4) else 1
@@ -63,6 +79,20 @@ def _gate(args: argparse.Namespace) -> int:
           f"Reports: {', '.join(str(p) for p in outcome.reports.values())}")
     print("GATE PASSED" if outcome.passed else "GATE FAILED")
     return outcome.exit_code
+
+
+def _check_driver(spec: str | None) -> str | None:
+    """Before any scenario: can the driver be loaded, and does an HTTP driver answer in our protocol version?"""
+    from drivers.loader import DriverSpecError, load_driver
+    from drivers.protocol import DriverError
+
+    try:
+        driver = load_driver(spec)
+    except (DriverSpecError, DriverError) as exc:
+        return str(exc)
+    if spec and spec.startswith(("http://", "https://")):
+        driver.wrapped.session.close()
+    return None
 
 
 def _merge(args: argparse.Namespace) -> int:

@@ -38,6 +38,8 @@ class HttpDriver:
     def handshake(self) -> DriverInfo:
         """Read ``GET /v1/driver``; :class:`DriverError` when unreachable or on another protocol version."""
         data = self._request("GET", "/v1/driver", "handshake")
+        if isinstance(data, dict):  # fields a later protocol version adds are not this gate's business
+            data = {key: value for key, value in data.items() if key in DriverInfo.__dataclass_fields__}
         try:
             info = decode(DriverInfo, data, "the handshake")
         except CodecError as exc:

@@ -171,8 +171,8 @@ def create_driver_app(factory: Callable[[], Any], *, name: str | None = None) ->
 
     @app.errorhandler(404)
     def no_route(error: Any) -> Any:
-        return {"error": {"kind": "unsupported", "message": f"no route {request.method} {request.path} in protocol "
-                                                           f"{PROTOCOL_VERSION} (GET /v1/openapi.json lists them)"}}, 404
+        message = f"no route {request.method} {request.path} in protocol {PROTOCOL_VERSION} (see GET /v1/openapi.json)"
+        return {"error": {"kind": "unsupported", "message": message}}, 404
 
     @app.errorhandler(405)
     def bad_method(error: Any) -> Any:

@@ -57,7 +57,10 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     needed = [mark.args[0] for mark in request.node.iter_markers("needs")]
     if not needed:
         return
+    from harness.collector import DRIVER_KEY  # (the collector imports this module)
+
     driver = request.getfixturevalue("caspen_driver")
+    request.node.user_properties.append((DRIVER_KEY, driver.name))
     reason = not_applicable_reason(driver.name, driver.capabilities, needed)
     if reason:
         from harness.bdd import pytest_bdd_after_scenario as keep_record

@@ -17,9 +17,11 @@ import pytest
 from harness.bdd import RECORD_KEY
 from harness.capabilities import NOT_APPLICABLE
 
-__all__ = ["JOURNAL_KEY", "NOT_APPLICABLE_OUTCOME", "parse_shard"]
+__all__ = ["DRIVER_KEY", "JOURNAL_KEY", "NOT_APPLICABLE_OUTCOME", "parse_shard"]
 
 JOURNAL_KEY = "qbo_journal"
+#: the name of the driver the scenario ran against (set by the world)
+DRIVER_KEY = "qbo_driver"
 #: a scenario the driver cannot run (it lacks a capability); ``error`` holds the reason
 NOT_APPLICABLE_OUTCOME = "not applicable"
 _lock = threading.Lock()
@@ -70,6 +72,8 @@ class _Results:
                 entry["record"] = json.loads(value)
             elif key == JOURNAL_KEY:
                 entry["journal"] = json.loads(value)
+            elif key == DRIVER_KEY:
+                entry["driver"] = value
         if report.failed and entry["outcome"] != "failed":
             entry["outcome"] = "failed"
             entry["error"] = _short(report)

@@ -23,7 +23,7 @@ import pytest
 from drivers.loader import DRIVER_ENV, load_driver
 from drivers.model import Client, Company, Document, QuickBooksSite, StatusCard
 from drivers.protocol import CaspenDriver
-from harness.collector import JOURNAL_KEY
+from harness.collector import DRIVER_KEY, JOURNAL_KEY
 from simulator.backends import DEFAULT_CLIENT
 from simulator.testing import SimulatorHandle
 
@@ -166,6 +166,7 @@ def caspen_driver(qbo_sim: SimulatorHandle, pytestconfig: pytest.Config) -> Iter
 def world(qbo_sim: SimulatorHandle, caspen_driver: CaspenDriver, request: pytest.FixtureRequest) -> Iterator[World]:
     """A fresh QuickBooks company and Caspen account for one scenario."""
     state = World(sim=qbo_sim, driver=caspen_driver)
+    request.node.user_properties.append((DRIVER_KEY, caspen_driver.name))
     try:
         yield state
     finally:

@@ -66,6 +66,7 @@ class HttpDriver:
         self.run = self._id(answer, "run", "start")
 
     def open_account(self, company: Company) -> None:
+        self.close_account()  # a scenario that switches company leaves no account behind on the driver
         answer = self._request("POST", f"/v1/runs/{self._run('open_account')}/accounts", "open_account",
                                {"company": encode(company)})
         self.account = self._id(answer, "account", "open_account")

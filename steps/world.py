@@ -59,6 +59,8 @@ class World:
     credit_note: str | None = None
     invoices: list[str] = field(default_factory=list)
     journal_mark: int = 0
+    #: every company the scenario made or loaded (all are removed afterwards)
+    companies: list[str] = field(default_factory=list)
 
     # -- set-up -------------------------------------------------------------------------------------
     def open_account(self, region: str = "Australia", *, realm_id: str | None = None) -> CaspenDriver:
@@ -66,6 +68,7 @@ class World:
         with the region's tax rates (not linked yet)."""
         sim_region, rates = REGIONS[region]
         self.realm_id = realm_id or self.sim.create_company(sim_region, customers=1)
+        self.companies.append(self.realm_id)
         self.region = region
         self.driver.open_account(Company(realm_id=self.realm_id, country=self.sim.company(self.realm_id)["country"]))
         self.account_open = True
@@ -173,6 +176,7 @@ def world(qbo_sim: SimulatorHandle, caspen_driver: CaspenDriver, request: pytest
         if state.realm_id is not None:
             traffic = [e for e in qbo_sim.journal() if e["realm_id"] == state.realm_id]
             request.node.user_properties.append((JOURNAL_KEY, json.dumps(traffic[-200:])))
-            qbo_sim.delete_company(state.realm_id)
+        for realm in dict.fromkeys(state.companies):
+            qbo_sim.delete_company(realm)
         if state.account_open:
             caspen_driver.close_account()

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from harness.articles import case_ids
 
@@ -91,6 +92,25 @@ def test_a_normal_install_gates_from_any_folder(tmp_path: Path) -> None:
     assert json.loads(protocol.stdout)["openapi"] == "3.1.0"
     steps = run([str(venv / "bin" / "qbo-sim"), "steps", "--search", "status card"], qa)
     assert "the QuickBooks status card shows" in steps.stdout
+
+    assert (qa / "reports" / "report.html").read_text().count('<tr data-case="') == 7  # the report's templates
+
+    sim_ready = qa / "sim.json"  # the inspector's templates and static files come from the installed package
+    sim = subprocess.Popen([str(venv / "bin" / "qbo-sim"), "serve", "--port", "0", "--ready-file", str(sim_ready)],
+                           cwd=qa, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not sim_ready.exists() or not sim_ready.read_text():
+            assert sim.poll() is None and time.monotonic() < deadline, "qbo-sim serve did not become ready"
+            time.sleep(0.05)
+        base = json.loads(sim_ready.read_text())["base_url"]
+        page = requests.get(f"{base}/_sim/ui/", timeout=30)
+        assert page.status_code == 200 and "/static/inspector.css" in page.text, page.text[:500]
+        css = requests.get(f"{base}/static/inspector.css", timeout=30)
+        assert css.status_code == 200 and css.text, "the inspector's stylesheet is not in the package"
+    finally:
+        sim.terminate()
+        sim.wait(timeout=30)
 
     ready = qa / "driver.json"
     server = subprocess.Popen([str(venv / "bin" / "caspen-sync"), "serve-driver", "--port", "0", "--ready-file",

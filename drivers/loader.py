@@ -20,7 +20,7 @@ from typing import Any
 
 from drivers.protocol import CAPABILITIES, OPERATIONS, DriverError
 
-__all__ = ["DRIVER_ENV", "load_driver", "CheckedDriver", "DriverSpecError", "describe_spec"]
+__all__ = ["DRIVER_ENV", "load_driver", "check_driver", "CheckedDriver", "DriverSpecError"]
 
 #: the environment variable the gate sets for its pytest run
 DRIVER_ENV = "QBO_SIM_DRIVER"
@@ -29,10 +29,6 @@ _FORMS = "reference, http://HOST:PORT or package.module:ClassName"
 
 class DriverSpecError(ValueError):
     """``--driver`` names no driver that can be loaded; the message says why and the accepted forms."""
-
-
-def describe_spec(spec: str | None) -> str:
-    return spec or "reference"
 
 
 def load_driver(spec: str | None, *, check: bool = True) -> CheckedDriver:
@@ -53,6 +49,25 @@ def load_driver(spec: str | None, *, check: bool = True) -> CheckedDriver:
     if ":" in text and not text.startswith(":"):
         return CheckedDriver(_import_class(text)())
     raise DriverSpecError(f"--driver {text!r} is not a driver; use {_FORMS}")
+
+
+def check_driver(spec: str | None) -> None:
+    """What the gate checks before any scenario, without making the driver: an HTTP driver answers the
+    handshake in this protocol version; a ``module:Class`` driver's class can be imported (it is created in
+    the scenarios' process, where it may open a browser or a connection). Raises like :func:`load_driver`."""
+    text = (spec or "reference").strip()
+    if text.startswith(("http://", "https://")):
+        from drivers.http import HttpDriver
+
+        driver = HttpDriver(text)
+        try:
+            driver.handshake()
+        finally:
+            driver.session.close()
+    elif text != "reference":
+        if ":" not in text or text.startswith(":"):
+            raise DriverSpecError(f"--driver {text!r} is not a driver; use {_FORMS}")
+        _import_class(text)
 
 
 def _import_class(text: str) -> Callable[[], Any]:

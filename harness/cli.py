@@ -83,15 +83,13 @@ def _gate(args: argparse.Namespace) -> int:
 
 def _check_driver(spec: str | None) -> str | None:
     """Before any scenario: can the driver be loaded, and does an HTTP driver answer in our protocol version?"""
-    from drivers.loader import DriverSpecError, load_driver
+    from drivers.loader import DriverSpecError, check_driver
     from drivers.protocol import DriverError
 
     try:
-        driver = load_driver(spec)
+        check_driver(spec)
     except (DriverSpecError, DriverError) as exc:
         return str(exc)
-    if spec and spec.startswith(("http://", "https://")):
-        driver.wrapped.session.close()
     return None
 
 

@@ -5,7 +5,7 @@ library and :mod:`harness.collector`), from the folder the user runs the gate in
 exactly what ``pytest`` sees, a crash in a scenario cannot take the gate down with it, and an installed
 package needs no checkout: the bundled article features ship in ``harness/features``, a user's own
 feature files are given as paths (``QBO_SIM_FEATURES``), their own step modules as ``--steps`` plugins,
-and the driver (``--driver``) reaches the scenarios as ``QBO_SIM_DRIVER``. While it
+and the driver (``--driver``) reaches the scenarios' world as ``--qbo-driver``. While it
 runs, a progress bar follows the results file; afterwards the gate writes the reports, prints the article
 coverage table and exits non-zero if any article case lacks a passing scenario or any scenario failed.
 Shards (``--shard i/n``) each write their results; ``qbo-sim gate-merge`` combines them into one verdict.
@@ -115,11 +115,8 @@ def run_gate(options: GateOptions) -> GateOutcome:
 
 def _environment(options: GateOptions) -> dict[str, str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("QBO_SIM_FEATURES", None)
-    if options.features:
+    if options.features:  # else the bundled suite (or a $QBO_SIM_FEATURES the caller set)
         env["QBO_SIM_FEATURES"] = os.pathsep.join(str(path.resolve()) for path in options.features)
-    elif os.environ.get("QBO_SIM_FEATURES"):
-        env["QBO_SIM_FEATURES"] = os.environ["QBO_SIM_FEATURES"]
     return env
 
 

@@ -26,6 +26,8 @@ def register(commands: Any) -> None:
     gate.add_argument("--driver", metavar="SPEC", default=None,
                       help="the Caspen integration to gate: reference (default, in-process), http://HOST:PORT "
                            "(the HTTP driver protocol) or package.module:ClassName (docs/driver-guide.md)")
+    gate.add_argument("--with-bundled", action="store_true",
+                      help="run the bundled article suite too, with the PATHs (one verdict over both)")
     gate.add_argument("--steps", action="append", default=[], metavar="MODULE",
                       help="also register your own step module (importable from this folder; repeatable)")
     gate.set_defaults(run=_gate)
@@ -60,9 +62,13 @@ def _gate(args: argparse.Namespace) -> int:
     if problem:
         print(f"qbo-sim gate: {problem}\nThe gate did not start.", file=sys.stderr)
         return 2
+    features = tuple(args.paths)
+    if args.with_bundled and features:
+        from harness.gate import BUNDLED_FEATURES
+
+        features = (BUNDLED_FEATURES, *features)
     outcome = run_gate(GateOptions(reports=args.reports, tags=args.tags, workers=args.workers, shard=args.shard,
-                                   quiet=args.quiet, features=tuple(args.paths), driver=args.driver,
-                                   steps=tuple(args.steps)))
+                                   quiet=args.quiet, features=features, driver=args.driver, steps=tuple(args.steps)))
     if not outcome.results:
         print("qbo-sim gate: no scenario ran. pytest said:\n" + outcome.output[-4000:], file=sys.stderr)
         return 2 if outcome.pytest_exit in (2, 3, 4) else 1

@@ -59,6 +59,7 @@ README = '''\
 qbo-sim gate                                        # the bundled article suite against the reference integration
 qbo-sim gate features/ --steps our_steps            # our scenarios (and our own steps)
 qbo-sim gate features/ --steps our_steps --tags @smoke
+qbo-sim gate features/ --steps our_steps --with-bundled   # the release gate: the article suite and ours, one verdict
 qbo-sim gate --driver caspen_driver:CaspenDriver    # the article suite against our integration (Python driver)
 qbo-sim gate --driver http://localhost:8765         # ... or our service speaking the HTTP driver protocol
 qbo-sim driver-protocol > driver-protocol.json      # that protocol (OpenAPI 3.1)

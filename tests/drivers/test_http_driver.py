@@ -63,6 +63,9 @@ def test_the_reference_integration_served_over_http_syncs_an_invoice(serve, qbo_
     draft = driver.create_draft(client.id, [LineSpec("Call-out", Decimal(1), Decimal("95.00"), tax_rate="GST")])
     edited = driver.edit_line(draft.number, 0, quantity=Decimal(2))
     assert edited.lines[0].quantity == Decimal(2)
+    extra = driver.add_line(draft.number, LineSpec("Parts", Decimal(3), Decimal("10.00"), kind="product"))
+    assert [line.description for line in extra.lines] == ["Call-out", "Parts"]
+    assert [line.description for line in driver.delete_line(draft.number, 1).lines] == ["Call-out"]
     card = driver.finalize(draft.number)
     assert card is not None and card.state == "synced" and card.title == "Synced"
     assert driver.totals(draft.number).total == Decimal("209.00")

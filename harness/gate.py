@@ -24,8 +24,11 @@ from harness.articles import TAG_PREFIX, marker_name
 from harness.reports import write_all
 from harness.results import ScenarioResult, coverage, gate_passed, load_results
 
-__all__ = ["GateOptions", "GateOutcome", "run_gate", "merge", "tag_expression", "FEATURE_SUITE", "BUNDLED_FEATURES"]
+__all__ = ["GateOptions", "GateOutcome", "run_gate", "merge", "tag_expression", "ROOT", "FEATURE_SUITE",
+           "BUNDLED_FEATURES"]
 
+#: where the harness package sits (a checkout, or site-packages); nothing in the gate depends on a checkout
+ROOT = Path(__file__).resolve().parents[1]
 #: the binding module the child pytest runs, and the bundled article features (both inside the package)
 FEATURE_SUITE = Path(__file__).resolve().parent / "suite"
 BUNDLED_FEATURES = Path(__file__).resolve().parent / "features"

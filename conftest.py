@@ -1,14 +1,5 @@
-"""Registers the step library and the feature-suite plugin for every pytest run (pytest-bdd needs step
-modules registered once, here, not imported from test modules)."""
+"""Registers the step library and the feature-suite plugins for every pytest run (pytest-bdd needs step
+modules registered once, here, not imported from test modules). The gate registers the same list
+itself (``-p steps.library``), so it also runs from an installed package."""
 
-pytest_plugins = [
-    "harness.bdd",
-    "steps.world",
-    "steps.connection",
-    "steps.invoices",
-    "steps.quickbooks",
-    "steps.status_card",
-    "steps.tax",
-    "steps.payments",
-    "steps.technical",
-]
+pytest_plugins = ["steps.library"]

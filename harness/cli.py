@@ -21,6 +21,15 @@ def register(commands: Any) -> None:
                       help="run scenarios in parallel with pytest-xdist (e.g. auto)")
     gate.add_argument("--shard", metavar="I/N", help="run shard I of N (combine with `qbo-sim gate-merge`)")
     gate.add_argument("--quiet", action="store_true", help="no progress bar")
+    gate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="feature files or folders to run (default: the bundled article suite)")
+    gate.add_argument("--driver", metavar="SPEC", default=None,
+                      help="the Caspen integration to gate: reference (default, in-process), http://HOST:PORT "
+                           "(the HTTP driver protocol) or package.module:ClassName (docs/driver-guide.md)")
+    gate.add_argument("--with-bundled", action="store_true",
+                      help="run the bundled article suite too, with the PATHs (one verdict over both)")
+    gate.add_argument("--steps", action="append", default=[], metavar="MODULE",
+                      help="also register your own step module (importable from this folder; repeatable)")
     gate.set_defaults(run=_gate)
 
     merge = commands.add_parser("gate-merge", help="merge the results of sharded gate runs into one verdict")
@@ -45,8 +54,21 @@ def _gate(args: argparse.Namespace) -> int:
         except Exception as exc:  # pytest.UsageError
             print(f"qbo-sim gate: {exc}", file=sys.stderr)
             return 2
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        print(f"qbo-sim gate: no such feature file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    problem = _check_driver(args.driver)
+    if problem:
+        print(f"qbo-sim gate: {problem}\nThe gate did not start.", file=sys.stderr)
+        return 2
+    features = tuple(args.paths)
+    if args.with_bundled and features:
+        from harness.gate import BUNDLED_FEATURES
+
+        features = (BUNDLED_FEATURES, *features)
     outcome = run_gate(GateOptions(reports=args.reports, tags=args.tags, workers=args.workers, shard=args.shard,
-                                   quiet=args.quiet))
+                                   quiet=args.quiet, features=features, driver=args.driver, steps=tuple(args.steps)))
     if not outcome.results:
         print("qbo-sim gate: no scenario ran. pytest said:\n" + outcome.output[-4000:], file=sys.stderr)
         return 2 if outcome.pytest_exit in (2, 3, 4) else 1
@@ -54,11 +76,27 @@ def _gate(args: argparse.Namespace) -> int:
     for result in failed:
         print(f"FAILED  {result.feature_file} — {result.name}\n        {(result.error or '').splitlines()[0][:300]}")
     print(render_table(outcome.results, partial=bool(args.tags or args.shard)))
-    counts = {k: sum(r.outcome == k for r in outcome.results) for k in ("passed", "failed", "skipped")}
+    counts = {k: sum(r.outcome == k for r in outcome.results)
+              for k in ("passed", "failed", "skipped", "not applicable")}
+    for result in (r for r in outcome.results if r.outcome == "not applicable"):
+        print(f"NOT APPLICABLE  {result.feature_file} — {result.name}\n        {result.error}")
     print(f"\n{len(outcome.results)} scenarios: {counts['passed']} passed, {counts['failed']} failed, "
-          f"{counts['skipped']} skipped. Reports: {', '.join(str(p) for p in outcome.reports.values())}")
+          f"{counts['skipped']} skipped, {counts['not applicable']} not applicable. "
+          f"Reports: {', '.join(str(p) for p in outcome.reports.values())}")
     print("GATE PASSED" if outcome.passed else "GATE FAILED")
     return outcome.exit_code
+
+
+def _check_driver(spec: str | None) -> str | None:
+    """Before any scenario: can the driver be loaded, and does an HTTP driver answer in our protocol version?"""
+    from drivers.loader import DriverSpecError, check_driver
+    from drivers.protocol import DriverError
+
+    try:
+        check_driver(spec)
+    except (DriverSpecError, DriverError) as exc:
+        return str(exc)
+    return None
 
 
 def _merge(args: argparse.Namespace) -> int:

@@ -15,10 +15,15 @@ from typing import Any
 import pytest
 
 from harness.bdd import RECORD_KEY
+from harness.capabilities import NOT_APPLICABLE
 
-__all__ = ["JOURNAL_KEY", "parse_shard"]
+__all__ = ["DRIVER_KEY", "JOURNAL_KEY", "NOT_APPLICABLE_OUTCOME", "parse_shard"]
 
 JOURNAL_KEY = "qbo_journal"
+#: the name of the driver the scenario ran against (set by the world)
+DRIVER_KEY = "qbo_driver"
+#: a scenario the driver cannot run (it lacks a capability); ``error`` holds the reason
+NOT_APPLICABLE_OUTCOME = "not applicable"
 _lock = threading.Lock()
 
 
@@ -67,15 +72,29 @@ class _Results:
                 entry["record"] = json.loads(value)
             elif key == JOURNAL_KEY:
                 entry["journal"] = json.loads(value)
+            elif key == DRIVER_KEY:
+                entry["driver"] = value
         if report.failed and entry["outcome"] != "failed":
             entry["outcome"] = "failed"
             entry["error"] = _short(report)
             entry["phase"] = report.when
         elif report.skipped and report.when in ("setup", "call") and entry["outcome"] == "passed":
-            entry["outcome"] = "skipped"
+            reason = _skip_reason(report)
+            if reason.startswith(NOT_APPLICABLE):  # the driver lacks a capability the scenario needs
+                entry["outcome"] = NOT_APPLICABLE_OUTCOME
+                entry["error"] = reason[len(NOT_APPLICABLE):]
+            else:
+                entry["outcome"] = "skipped"
         if report.when == "teardown":
             with _lock, self.path.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(self.pending.pop(report.nodeid)) + "\n")
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:  # (file, line, "Skipped: reason")
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr or "")
 
 
 def _short(report: pytest.TestReport) -> str:

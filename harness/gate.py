@@ -1,7 +1,11 @@
 """``qbo-sim gate``: run the feature suite against a fresh simulator and decide whether a release ships.
 
-The suite runs in a child pytest process (``tests/bdd``, with :mod:`harness.collector`), so the gate
-sees exactly what ``pytest`` sees and a crash in a scenario cannot take the gate down with it. While it
+The suite runs in a child pytest process (:mod:`harness.suite` with its own ``pytest.ini``, the step
+library and :mod:`harness.collector`), from the folder the user runs the gate in, so the gate sees
+exactly what ``pytest`` sees, a crash in a scenario cannot take the gate down with it, and an installed
+package needs no checkout: the bundled article features ship in ``harness/features``, a user's own
+feature files are given as paths (``QBO_SIM_FEATURES``), their own step modules as ``--steps`` plugins,
+and the driver (``--driver``) reaches the scenarios' world as ``--qbo-driver``. While it
 runs, a progress bar follows the results file; afterwards the gate writes the reports, prints the article
 coverage table and exits non-zero if any article case lacks a passing scenario or any scenario failed.
 Shards (``--shard i/n``) each write their results; ``qbo-sim gate-merge`` combines them into one verdict.
@@ -20,10 +24,14 @@ from harness.articles import TAG_PREFIX, marker_name
 from harness.reports import write_all
 from harness.results import ScenarioResult, coverage, gate_passed, load_results
 
-__all__ = ["GateOptions", "GateOutcome", "run_gate", "merge", "tag_expression", "ROOT", "FEATURE_SUITE"]
+__all__ = ["GateOptions", "GateOutcome", "run_gate", "merge", "tag_expression", "ROOT", "FEATURE_SUITE",
+           "BUNDLED_FEATURES"]
 
+#: where the harness package sits (a checkout, or site-packages); nothing in the gate depends on a checkout
 ROOT = Path(__file__).resolve().parents[1]
-FEATURE_SUITE = ROOT / "tests" / "bdd"
+#: the binding module the child pytest runs, and the bundled article features (both inside the package)
+FEATURE_SUITE = Path(__file__).resolve().parent / "suite"
+BUNDLED_FEATURES = Path(__file__).resolve().parent / "features"
 RESULTS = "results.jsonl"
 
 
@@ -35,6 +43,12 @@ class GateOptions:
     shard: str | None = None
     suite: Path = FEATURE_SUITE
     quiet: bool = False
+    #: feature files or folders to run (empty: the bundled article suite)
+    features: tuple[Path, ...] = ()
+    #: the driver spec (None: the reference integration in-process); see drivers.loader
+    driver: str | None = None
+    #: extra step modules (importable from the current folder), registered as pytest plugins
+    steps: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,9 +76,14 @@ def tag_expression(tags: str) -> str:
 
 
 def _command(options: GateOptions, results: Path) -> list[str]:
-    command = [sys.executable, "-m", "pytest", str(options.suite), "-p", "harness.collector",
-               "--qbo-results", str(results), "-p", "no:cacheprovider", "-q", "--no-header", "-o", "addopts="]
-    command += ["--strict-markers"]
+    command = [sys.executable, "-m", "pytest", str(options.suite / "test_features.py"),
+               "-c", str(options.suite / "pytest.ini"), "--rootdir", str(options.suite),
+               "-p", "steps.library", "-p", "harness.collector", "--qbo-results", str(results.resolve()),
+               "-p", "no:cacheprovider", "-q", "--no-header"]
+    for module in options.steps:
+        command += ["-p", module]
+    if options.driver:
+        command += ["--qbo-driver", options.driver]
     if options.tags:
         command += ["-m", tag_expression(options.tags)]
     if options.workers and options.workers not in ("0", "1"):
@@ -80,8 +99,7 @@ def run_gate(options: GateOptions) -> GateOutcome:
     command = _command(options, results_path)
     log_path = options.reports / "pytest-output.txt"
     with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_environment(options))
         _follow(process, results_path, quiet=options.quiet)
     output = log_path.read_text(encoding="utf-8")
     results = load_results(results_path) if results_path.exists() else []
@@ -96,6 +114,13 @@ def run_gate(options: GateOptions) -> GateOutcome:
         passed = False
     return GateOutcome(results=results, passed=passed, exit_code=0 if passed else 1, reports=reports,
                        pytest_exit=process.returncode, output=output)
+
+
+def _environment(options: GateOptions) -> dict[str, str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if options.features:  # else the bundled suite (or a $QBO_SIM_FEATURES the caller set)
+        env["QBO_SIM_FEATURES"] = os.pathsep.join(str(path.resolve()) for path in options.features)
+    return env
 
 
 def _follow(process: subprocess.Popen[bytes], results: Path, *, quiet: bool) -> None:
@@ -144,7 +169,10 @@ def render_table(results: list[ScenarioResult], *, partial: bool = False) -> str
     for row in coverage(results):
         status = row.status if not (partial and row.status == "missing") else "not selected"
         count = f"{len(row.passed)} passed" + (f", {len(row.failed)} failed" if row.failed else "")
-        rows.append((row.case.id, row.case.card_title or "(no card)", count if row.passed or row.failed else "—",
+        if row.not_applicable:
+            count = (count + ", " if row.passed or row.failed else "") + f"{len(row.not_applicable)} not applicable"
+        rows.append((row.case.id, row.case.card_title or "(no card)",
+                     count if row.passed or row.failed or row.not_applicable else "—",
                      status.upper() if status in ("failed", "missing") else status))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]

@@ -15,7 +15,7 @@ __all__ = ["ScenarioResult", "CoverageRow", "load_results", "coverage", "gate_pa
 @dataclass
 class ScenarioResult:
     nodeid: str
-    outcome: str  # passed | failed | skipped
+    outcome: str  # passed | failed | skipped | not applicable (the driver lacks a capability; error = why)
     duration: float
     error: str | None
     record: dict[str, Any] | None
@@ -62,6 +62,8 @@ class CoverageRow:
     case: ArticleCase
     passed: list[str]
     failed: list[str]
+    #: scenarios for this case the driver could not run: they prove nothing either way
+    not_applicable: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -90,7 +92,8 @@ def coverage(results: list[ScenarioResult]) -> list[CoverageRow]:
     for case in ARTICLE_CASES:
         proving = [r for r in results if case.id in r.cases]
         rows.append(CoverageRow(case, passed=[r.name for r in proving if r.outcome == "passed"],
-                                failed=[r.name for r in proving if r.outcome == "failed"]))
+                                failed=[r.name for r in proving if r.outcome == "failed"],
+                                not_applicable=[r.name for r in proving if r.outcome == "not applicable"]))
     return rows
 
 

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 def _extra_commands() -> list[Any]:
     """Subcommands contributed by other modules (gate, steps, bench), when present."""
     found = []
-    for module_name in ("harness.cli", "benchmarks.cli"):  # optional parts: absent in a minimal install
+    for module_name in ("harness.cli", "harness.starter", "drivers.cli", "benchmarks.cli"):  # optional parts
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

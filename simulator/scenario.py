@@ -1,6 +1,6 @@
 """Scenarios: declarative simulator set-ups (companies, seed records, QuickBooks-side state, faults).
 
-A scenario is a TOML file in ``scenarios/`` (or the same data as a dict). It is validated
+A scenario is a TOML file in ``simulator/scenarios/`` (bundled) or ``./scenarios`` (or the same data as a dict). It is validated
 whole before anything is applied, and every error names the file, the key and what was
 expected, so a QA engineer can fix a scenario without reading Python::
 
@@ -59,7 +59,8 @@ class ScenarioError(ValueError):
 
 def scenario_dirs() -> list[Path]:
     dirs = [Path(p) for p in os.environ.get("QBO_SIM_SCENARIOS", "").split(os.pathsep) if p]
-    dirs += [Path.cwd() / "scenarios", Path(__file__).resolve().parents[1] / "scenarios"]
+    # ./scenarios of the folder qbo-sim runs in, then the bundled ones (shipped inside the package)
+    dirs += [Path.cwd() / "scenarios", Path(__file__).resolve().parent / "scenarios"]
     return [d for i, d in enumerate(dirs) if d.is_dir() and d not in dirs[:i]]
 
 

@@ -16,7 +16,7 @@ def _(world: World) -> None:
 
     Example: Given a Caspen account connected to an Australian QuickBooks company
     """
-    world.open_account("Australia").connect_for_tests(world.realm)
+    world.open_account("Australia").connect()
     world.link_default_rates()
 
 
@@ -28,7 +28,7 @@ def _(world: World, region: str) -> None:
     """
     if region not in REGIONS:
         raise AssertionError(f"unknown region {region!r}; use one of {', '.join(REGIONS)}")
-    world.open_account(region).connect_for_tests(world.realm)
+    world.open_account(region).connect()
     world.link_default_rates()
 
 
@@ -38,8 +38,7 @@ def _(world: World, scenario: str) -> None:
 
     Example: Given a Caspen account connected to the QuickBooks company of the "duplicate-document-number" scenario
     """
-    world.use_scenario(scenario)
-    world.caspen.connect_for_tests(world.realm)
+    world.use_scenario(scenario).connect()
     world.link_default_rates()
 
 
@@ -60,7 +59,7 @@ def _(world: World) -> None:
     Example: And the account connects to QuickBooks
     """
     world.pass_time(timedelta(minutes=1))  # later than anything created before connecting
-    world.caspen.connect_for_tests(world.realm)
+    world.caspen.connect()
     world.link_default_rates()
 
 
@@ -75,11 +74,12 @@ def _(world: World) -> None:
 
 @given("Caspen's access token has expired")
 def _(world: World) -> None:
-    """An hour has gone by for the access token, so the next call must refresh.
+    """QuickBooks no longer accepts Caspen's access token (it expired), so the next call must refresh:
+    QuickBooks answers 401 and Caspen refreshes once. Needs no clock in Caspen.
 
     Example: And Caspen's access token has expired
     """
-    world.pass_time(timedelta(seconds=3601))
+    world.sim.expire_access_tokens(world.realm)
 
 
 @given("an hour passes")
@@ -116,13 +116,14 @@ def _(world: World) -> None:
     Example: When I disconnect and reconnect QuickBooks in Settings
     """
     world.caspen.disconnect()
-    world.caspen.connect_for_tests(world.realm)
+    world.caspen.connect()
 
 
 @then("the QuickBooks connection is marked expired")
 def _(world: World) -> None:
     """Example: And the QuickBooks connection is marked expired"""
-    assert world.caspen.connection_state == "expired", world.caspen.connection_state
+    state = world.caspen.connection_state()
+    assert state == "expired", state
 
 
 @then("Caspen made no further calls to QuickBooks")

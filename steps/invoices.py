@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
+from drivers.model import Discount, LineSpec
 from steps.types import EXTRA_TYPES, money, number, percent
 from steps.world import World
 
@@ -19,7 +19,7 @@ def _rate(text: str) -> str | None:
     return None if cleaned in ("no tax rate", "no tax") else cleaned
 
 
-def _lines(datatable: list[list[str]]) -> list[dict[str, Any]]:
+def _lines(datatable: list[list[str]]) -> list[LineSpec]:
     header, *rows = datatable
     columns = [h.strip().lower() for h in header]
     expected = {"description", "kind", "quantity", "unit price", "tax rate"}
@@ -28,14 +28,14 @@ def _lines(datatable: list[list[str]]) -> list[dict[str, Any]]:
     lines = []
     for row in rows:
         cell = dict(zip(columns, (c.strip() for c in row), strict=True))
-        lines.append({"description": cell["description"], "kind": cell["kind"], "quantity": number(cell["quantity"]),
-                      "unit_price": money(cell["unit price"]), "tax_rate": _rate(cell["tax rate"])})
+        lines.append(LineSpec(description=cell["description"], kind=cell["kind"], quantity=number(cell["quantity"]),
+                              unit_price=money(cell["unit price"]), tax_rate=_rate(cell["tax rate"])))
     return lines
 
 
-def _single(amount: Decimal, rate: str) -> list[dict[str, Any]]:
-    return [{"description": "Services", "kind": "service", "quantity": 1, "unit_price": amount,
-             "tax_rate": _rate(rate)}]
+def _single(amount: Decimal, rate: str) -> list[LineSpec]:
+    return [LineSpec(description="Services", kind="service", quantity=Decimal(1), unit_price=amount,
+                     tax_rate=_rate(rate))]
 
 
 # -- clients and drafts ---------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ def _(world: World, client: str, datatable: list[list[str]]) -> None:
 
     Example: Given a draft invoice for "Jo Citizen" with lines:
     """
-    world.remember(world.caspen.create_invoice(world.client(client), lines=_lines(datatable)))
+    world.remember(world.caspen.create_draft(world.client(client).id, _lines(datatable)))
 
 
 @given(parsers.parse('a draft invoice for "{client}" with amounts {mode} and lines:'))
@@ -65,14 +65,13 @@ def _(world: World, client: str, mode: str, datatable: list[list[str]]) -> None:
     """
     if mode not in TAX_MODES:
         raise AssertionError(f"amounts are one of {', '.join(TAX_MODES)}, not {mode!r}")
-    world.remember(world.caspen.create_invoice(world.client(client), lines=_lines(datatable),
-                                               tax_mode=TAX_MODES[mode]))
+    world.remember(world.caspen.create_draft(world.client(client).id, _lines(datatable), tax_mode=TAX_MODES[mode]))
 
 
 @given(parsers.parse('a draft invoice for "{client}" with no lines'))
 def _(world: World, client: str) -> None:
     """Example: Given a draft invoice for "Jo Citizen" with no lines"""
-    world.remember(world.caspen.create_invoice(world.client(client)))
+    world.remember(world.caspen.create_draft(world.client(client).id, []))
 
 
 @given(parsers.parse("the invoice has a discount of {discount}"))
@@ -82,7 +81,8 @@ def _(world: World, discount: str) -> None:
     Example: And the invoice has a discount of 10%
     """
     text = discount.strip()
-    world.caspen.set_discount(world.subject(), f"{percent(text)}%" if text.endswith("%") else {"fixed": money(text)})
+    world.caspen.set_discount(world.subject, Discount("percent", percent(text)) if text.endswith("%")
+                              else Discount("fixed", money(text)))
 
 
 @given(parsers.parse("Caspen's next invoice number is {doc_number}"))
@@ -112,18 +112,15 @@ def _(world: World, client: str, amount: Decimal, rate: str) -> None:
     Example: Given a finalized invoice for "Jo Citizen" of $220.00 with GST
     """
     world.mark_journal()
-    invoice = world.remember(world.caspen.create_invoice(world.client(client), lines=_single(amount, rate)))
-    world.caspen.finalize(invoice)
+    world.caspen.finalize(world.remember(world.caspen.create_draft(world.client(client).id, _single(amount, rate))))
 
 
 @given(parsers.parse('a finalized invoice for "{client}" with a line "{description}" of {qty:Number} × '
                      '{price:Money} with {rate}', extra_types=EXTRA_TYPES))
 def _(world: World, client: str, description: str, qty: Decimal, price: Decimal, rate: str) -> None:
     """Example: Given a finalized invoice for "Jo Citizen" with a line "Imported filter" of 1 × $100.00 with no tax rate"""
-    line = {"description": description, "kind": "service", "quantity": qty, "unit_price": price,
-            "tax_rate": _rate(rate)}
-    invoice = world.remember(world.caspen.create_invoice(world.client(client), lines=[line]))
-    world.caspen.finalize(invoice)
+    line = LineSpec(description=description, kind="service", quantity=qty, unit_price=price, tax_rate=_rate(rate))
+    world.caspen.finalize(world.remember(world.caspen.create_draft(world.client(client).id, [line])))
 
 
 @when("I finalize the invoice")
@@ -132,13 +129,13 @@ def _(world: World) -> None:
 
     Example: When I finalize the invoice
     """
-    world.caspen.finalize(world.subject())
+    world.caspen.finalize(world.subject)
 
 
 @when("I revert the invoice to draft")
 def _(world: World) -> None:
     """Example: When I revert the invoice to draft"""
-    world.caspen.revert_to_draft(world.subject())
+    world.caspen.revert_to_draft(world.subject)
 
 
 @when(parsers.parse('I add a line "{description}" of {qty:Number} × {price:Money} with {rate}', extra_types=EXTRA_TYPES))
@@ -147,14 +144,14 @@ def _(world: World, description: str, qty: Decimal, price: Decimal, rate: str) -
 
     Example: And I add a line "Call-out fee" of 1 × $95.00 with GST
     """
-    world.caspen.add_line(world.subject(), description=description, quantity=qty, unit_price=price,
-                          tax_rate=_rate(rate))
+    world.caspen.add_line(world.subject, LineSpec(description=description, quantity=qty, unit_price=price,
+                                                   tax_rate=_rate(rate)))
 
 
 @when(parsers.parse('I set the tax rate of every line to "{rate}"'))
 def _(world: World, rate: str) -> None:
     """Example: And I set the tax rate of every line to "GST free\""""
-    world.caspen.set_line_tax_rate(world.subject(), rate)
+    world.caspen.set_line_tax_rate(world.subject, rate)
 
 
 @when("I delete the invoice")
@@ -163,7 +160,7 @@ def _(world: World) -> None:
 
     Example: And I delete the invoice
     """
-    world.caspen.delete_invoice(world.subject())
+    world.caspen.delete_draft(world.subject)
 
 
 @when("I void the invoice")
@@ -172,7 +169,7 @@ def _(world: World) -> None:
 
     Example: When I void the invoice
     """
-    world.caspen.void(world.subject())
+    world.caspen.void(world.subject)
 
 
 @when("I recreate the invoice as a new invoice")
@@ -181,7 +178,7 @@ def _(world: World) -> None:
 
     Example: When I recreate the invoice as a new invoice
     """
-    world.new_invoice = world.caspen.recreate_invoice(world.subject())
+    world.new_invoice = world.caspen.recreate(world.subject).number
 
 
 @when(parsers.parse('I issue a credit note for "{client}" of {amount:Money} with {rate}', extra_types=EXTRA_TYPES))
@@ -190,7 +187,7 @@ def _(world: World, client: str, amount: Decimal, rate: str) -> None:
 
     Example: When I issue a credit note for "Jo Citizen" of $20.00 with GST
     """
-    world.credit_note = world.caspen.issue_credit_note(world.client(client), lines=_single(amount, rate))
+    world.credit_note = world.caspen.issue_credit_note(world.client(client).id, _single(amount, rate)).number
 
 
 # -- what QuickBooks holds -------------------------------------------------------------------------------
@@ -199,7 +196,7 @@ def _(world: World, client: str, amount: Decimal, rate: str) -> None:
 def _(world: World, amount: Decimal) -> None:
     """Example: And QuickBooks has the invoice with a total of $198.00"""
     record = world.quickbooks_invoice()
-    assert record is not None, f"QuickBooks has no invoice {world.subject().number}"
+    assert record is not None, f"QuickBooks has no invoice {world.subject}"
     assert Decimal(str(record["TotalAmt"])) == amount, f"QuickBooks total is {record['TotalAmt']}, expected {amount}"
 
 
@@ -207,7 +204,7 @@ def _(world: World, amount: Decimal) -> None:
 def _(world: World, amount: Decimal) -> None:
     """Example: And QuickBooks has the new invoice with a total of $330.00"""
     assert world.new_invoice is not None, "no invoice was recreated"
-    record = world.quickbooks_invoice(world.new_invoice.number)
+    record = world.quickbooks_invoice(world.new_invoice)
     assert record is not None and Decimal(str(record["TotalAmt"])) == amount, record
 
 
@@ -215,7 +212,7 @@ def _(world: World, amount: Decimal) -> None:
 def _(world: World) -> None:
     """Example: And QuickBooks' total matches Caspen's to the cent"""
     record = world.quickbooks_invoice()
-    caspen = world.caspen.totals(world.subject())
+    caspen = world.caspen.totals(world.subject)
     assert record is not None
     assert Decimal(str(record["TotalAmt"])) == caspen.total, f"QuickBooks {record['TotalAmt']} ≠ Caspen {caspen.total}"
     assert Decimal(str(record["TxnTaxDetail"]["TotalTax"])) == caspen.tax
@@ -224,15 +221,13 @@ def _(world: World) -> None:
 @then("QuickBooks has no invoice for it")
 def _(world: World) -> None:
     """Example: And QuickBooks has no invoice for it"""
-    number = world.invoice.number if world.invoice else None
-    assert number is not None
-    assert world.quickbooks_invoice(number) is None
+    assert world.quickbooks_invoice(world.subject) is None
 
 
 @then(parsers.parse("QuickBooks has exactly {count:d} invoice for it"))
 def _(world: World, count: int) -> None:
     """Example: And QuickBooks has exactly 1 invoice for it"""
-    number = world.subject().number
+    number = world.subject
     found = [r for r in world.sim.records(world.realm, "Invoice") if r.get("DocNumber") == number]
     assert len(found) == count, f"{len(found)} invoices numbered {number} in QuickBooks"
 
@@ -250,7 +245,7 @@ def _(world: World) -> None:
 
     Example: And no request reached QuickBooks for the invoice
     """
-    number = world.subject().number
+    number = world.subject
     calls = [e for e in world.sim.journal(world.realm) if number in (e.get("request_body") or "")]
     assert calls == [], [f"{c['method']} {c['path']}" for c in calls]
 
@@ -284,13 +279,14 @@ def _(world: World, kind: str, item: str) -> None:
     """
     record = world.quickbooks_invoice()
     assert record is not None
-    caspen_lines = world.subject().lines
+    caspen_lines = world.document().lines
     position = next(i for i, line in enumerate(caspen_lines) if line.kind == kind)
     item_ref = record["Line"][position]["SalesItemLineDetail"]["ItemRef"]
     items = {i["Id"]: i for i in world.sim.records(world.realm, "Item")}
     expected_type = "Service" if item == "Service" else "NonInventory"
     assert items[item_ref["value"]]["Type"] == expected_type, items[item_ref["value"]]
-    expected_name = world.caspen.config.service_item_name if item == "Service" else world.caspen.config.product_item_name
+    defaults = world.caspen.default_items()
+    expected_name = defaults.service if item == "Service" else defaults.product
     assert item_ref["name"] == expected_name
 
 

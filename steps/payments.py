@@ -16,7 +16,7 @@ def _(world: World, amount: Decimal) -> None:
 
     Example: When I apply a payment of $100.00 to the invoice
     """
-    world.caspen.apply_payment(world.subject(), amount)
+    world.caspen.apply_payment(world.subject, amount)
 
 
 @when("Caspen imports payments from QuickBooks")
@@ -28,7 +28,8 @@ def _(world: World) -> None:
 @then(parsers.parse("the invoice balance in Caspen is {amount:Money}", extra_types=EXTRA_TYPES))
 def _(world: World, amount: Decimal) -> None:
     """Example: Then the invoice balance in Caspen is $0.00"""
-    assert world.caspen.balance(world.subject()) == amount, world.caspen.balance(world.subject())
+    balance = world.caspen.balance(world.subject)
+    assert balance == amount, balance
 
 
 @then(parsers.parse("in QuickBooks the invoice balance is {amount:Money}", extra_types=EXTRA_TYPES))

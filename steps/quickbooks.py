@@ -85,7 +85,7 @@ def _(world: World, amount: Decimal) -> None:
 
     Example: When in QuickBooks a payment of $220.00 is recorded against the invoice
     """
-    world.sim.record_payment(world.realm, [(world.subject().number, float(amount))])
+    world.sim.record_payment(world.realm, [(world.subject, float(amount))])
 
 
 @when(parsers.parse("in QuickBooks one payment of {amount:Money} is recorded against both invoices",

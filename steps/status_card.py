@@ -7,8 +7,8 @@ from pytest_bdd import parsers, then, when
 from steps.world import World
 
 
-def _card_title(world: World, document: object) -> str:
-    card = world.card(document)
+def _card_title(world: World, number: str) -> str:
+    card = world.card(number)
     return "(no card)" if card is None else card.title
 
 
@@ -67,17 +67,19 @@ def _(world: World, code: str) -> None:
     """
     card = world.card()
     assert card is not None and card.state == "failed", card
-    details = card.support_details()
-    assert card.document_number == world.subject().number and card.document_number in details
-    assert card.code == code and card.intuit_tid and card.intuit_tid in details
-    assert card.error_text and card.message and card.message in details
-    assert card.attempted_at is not None
+    details = card.support_details or ""
+    assert card.document_number == world.subject and card.document_number in details, details
+    assert card.code == code and card.intuit_tid and card.intuit_tid in details, card
+    assert card.error_text and card.message and card.message in details, card
+    assert card.attempted_at is not None, card
+    record = world.caspen.failure_record(world.subject)
+    assert any(a.outcome == "failed" and a.code == code and a.intuit_tid == card.intuit_tid for a in record), record
 
 
 @when("I press Retry on the status card")
 def _(world: World) -> None:
     """Example: And I press Retry on the status card"""
-    world.caspen.retry(world.subject())
+    world.caspen.retry(world.subject)
 
 
 @when("I press Retry on the credit note's status card")

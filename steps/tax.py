@@ -24,7 +24,7 @@ def _(world: World, name: str, rate: Decimal) -> None:
 
     Example: When I add the tax rate "GST free" of 0% in Caspen
     """
-    if name in world.caspen.tax_rates():
+    if name in {existing.name for existing in world.caspen.tax_rates()}:
         world.caspen.link_tax_rate(name, None)
     else:
         world.caspen.add_tax_rate(name, rate)
@@ -36,7 +36,7 @@ def _(world: World, rate: str, code: str) -> None:
 
     Example: When in Settings → Taxes I sync "GST" with the QuickBooks tax code "GST"
     """
-    codes = {c.name: c for c in world.caspen.quickbooks_tax_codes()}
+    codes = {c.name: c.id for c in world.caspen.quickbooks_tax_codes()}
     if code not in codes:
         raise AssertionError(f"QuickBooks has no tax code {code!r}; it has {', '.join(sorted(codes))}")
     world.caspen.link_tax_rate(rate, codes[code])

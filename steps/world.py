@@ -1,26 +1,33 @@
-"""The world of one scenario: its own QuickBooks company, its own Caspen account, and what it refers to.
+"""The world of one scenario: its own QuickBooks company, its own Caspen account (through the driver), and
+what the scenario refers to ("the invoice", "that invoice", "the credit note").
 
 Every scenario gets a fresh company on the session's simulator (a real HTTP server on an ephemeral port)
-and a fresh Caspen account with an in-memory store, so scenarios never see each other and run in parallel
-under pytest-xdist. At the end, the QuickBooks traffic the scenario caused is attached to its report.
+and the driver opens a fresh Caspen account for it, so scenarios never see each other and run in
+parallel under pytest-xdist. Caspen is reached only through the driver protocol (:mod:`drivers.protocol`);
+which driver comes from the gate (``--driver``, passed down as ``$QBO_SIM_DRIVER``; default: the
+reference integration in-process). At the end, the QuickBooks traffic the scenario caused is attached to
+its report.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from harness.collector import JOURNAL_KEY
+from drivers.loader import DRIVER_ENV, load_driver
+from drivers.model import Client, Company, Document, QuickBooksSite, StatusCard
+from drivers.protocol import CaspenDriver
+from harness.collector import DRIVER_KEY, JOURNAL_KEY
 from simulator.backends import DEFAULT_CLIENT
 from simulator.testing import SimulatorHandle
-from sync_client import CaspenAccount, Client, Invoice, RetryPolicy, StatusCard, SyncConfig
 
-__all__ = ["World", "world", "REGIONS"]
+__all__ = ["World", "world", "caspen_driver", "REGIONS"]
 
 #: region words used in features → (simulator region, Caspen tax rates [(name, percent, QuickBooks code name)])
 REGIONS: dict[str, tuple[str, tuple[tuple[str, int, str], ...]]] = {
@@ -30,51 +37,46 @@ REGIONS: dict[str, tuple[str, tuple[tuple[str, int, str], ...]]] = {
 }
 
 
-class ScenarioClock:
-    """Caspen's clock for the scenario; moved together with the simulator's by "time passes" steps."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("qbo-gate").addoption(
+        "--qbo-driver", default=None,
+        help=f"the Caspen driver: reference (default), http://HOST:PORT or package.module:Class (${DRIVER_ENV})")
 
 
 @dataclass
 class World:
     sim: SimulatorHandle
-    clock: ScenarioClock = field(default_factory=ScenarioClock)
+    driver: CaspenDriver
     realm_id: str | None = None
-    account: CaspenAccount | None = None
+    region: str = "Australia"
+    account_open: bool = False
     clients: dict[str, Client] = field(default_factory=dict)
-    #: the scenario's subject: the first invoice it creates ("the invoice")
-    invoice: Invoice | None = None
+    #: the scenario's subject: the number of the first invoice it creates ("the invoice")
+    invoice: str | None = None
     #: the most recent one ("that invoice", "another invoice")
-    latest: Invoice | None = None
-    new_invoice: Invoice | None = None
-    credit_note: Any = None
+    latest: str | None = None
+    new_invoice: str | None = None
+    credit_note: str | None = None
     invoices: list[str] = field(default_factory=list)
     journal_mark: int = 0
+    #: every company the scenario made or loaded (all are removed afterwards)
+    companies: list[str] = field(default_factory=list)
 
     # -- set-up -------------------------------------------------------------------------------------
-    def open_account(self, region: str = "Australia", *, realm_id: str | None = None) -> CaspenAccount:
+    def open_account(self, region: str = "Australia", *, realm_id: str | None = None) -> CaspenDriver:
+        """A QuickBooks company for the scenario (or ``realm_id``) and a fresh Caspen account for it,
+        with the region's tax rates (not linked yet)."""
         sim_region, rates = REGIONS[region]
         self.realm_id = realm_id or self.sim.create_company(sim_region, customers=1)
-        config = SyncConfig(api_base_url=self.sim.api_base, discovery_url=self.sim.discovery_url,
-                            client_id=DEFAULT_CLIENT["client_id"], client_secret=DEFAULT_CLIENT["client_secret"],
-                            redirect_uri=DEFAULT_CLIENT["redirect_uris"][0], read_timeout=10.0,
-                            retry=RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_cap=0.01))
-        self.account = CaspenAccount.open(":memory:", config=config, region=sim_region, clock=self.clock,
-                                          sleep=lambda seconds: None)
-        for name, percent, _ in rates:
-            self.account.add_tax_rate(name, percent)
+        self.companies.append(self.realm_id)
         self.region = region
-        return self.account
+        self.driver.open_account(Company(realm_id=self.realm_id, country=self.sim.company(self.realm_id)["country"]))
+        self.account_open = True
+        for name, percent, _ in rates:
+            self.driver.add_tax_rate(name, percent)
+        return self.driver
 
-    def use_scenario(self, name: str) -> CaspenAccount:
+    def use_scenario(self, name: str) -> CaspenDriver:
         """A Caspen account for the "main" company a bundled scenario creates (its fault rules apply)."""
         loaded = self.sim.load_scenario(name)
         realm = loaded["companies"].get("main")
@@ -85,16 +87,17 @@ class World:
         return self.open_account(region, realm_id=realm)
 
     def link_default_rates(self) -> None:
-        codes = {code.name: code for code in self.caspen.quickbooks_tax_codes()}
+        codes = {code.name: code.id for code in self.caspen.quickbooks_tax_codes()}
         for name, _, code_name in REGIONS[self.region][1]:
             self.caspen.link_tax_rate(name, codes[code_name])
 
     # -- references ---------------------------------------------------------------------------------
     @property
-    def caspen(self) -> CaspenAccount:
-        if self.account is None:
+    def caspen(self) -> CaspenDriver:
+        """The driver, once the scenario has a Caspen account."""
+        if not self.account_open:
             raise AssertionError("no Caspen account yet: start with 'Given a Caspen account connected to ...'")
-        return self.account
+        return self.driver
 
     @property
     def realm(self) -> str:
@@ -108,24 +111,29 @@ class World:
                                  f"'Given a client \"{name}\" with client id ...'")
         return self.clients[name]
 
-    def subject(self) -> Invoice:
+    @property
+    def subject(self) -> str:
+        """The number of "the invoice"."""
         if self.invoice is None:
             raise AssertionError("this scenario has no invoice yet")
-        return self.caspen.invoice(self.invoice.number)
+        return self.invoice
 
-    def remember(self, invoice: Invoice) -> Invoice:
+    def document(self, number: str | None = None) -> Document:
+        return self.caspen.document(number or self.subject)
+
+    def remember(self, document: Document) -> str:
         if self.invoice is None:
-            self.invoice = invoice
-        self.latest = invoice
-        if invoice.number not in self.invoices:
-            self.invoices.append(invoice.number)
-        return invoice
+            self.invoice = document.number
+        self.latest = document.number
+        if document.number not in self.invoices:
+            self.invoices.append(document.number)
+        return document.number
 
-    def card(self, document: Any = None) -> StatusCard | None:
-        return self.caspen.status_card(document if document is not None else self.subject())
+    def card(self, number: str | None = None) -> StatusCard | None:
+        return self.caspen.status_card(number or self.subject)
 
     def quickbooks_invoice(self, number: str | None = None, entity: str = "Invoice") -> dict[str, Any] | None:
-        doc_number = number or self.subject().number
+        doc_number = number or self.subject
         found = [r for r in self.sim.records(self.realm, entity) if r.get("DocNumber") == doc_number]
         return found[0] if found else None
 
@@ -138,18 +146,37 @@ class World:
                 and (e["realm_id"] == self.realm_id or e["path"].startswith(("/oauth2/", "/v2/oauth2/")))]
 
     def pass_time(self, delta: timedelta) -> None:
+        """QuickBooks' clock moves on; Caspen's too when the driver has the ``clock`` capability (scenarios
+        that depend on it say ``@needs:clock``)."""
         self.sim.advance_clock(seconds=delta.total_seconds())
-        self.clock.advance(delta)
+        if "clock" in self.driver.capabilities:
+            self.caspen.advance_clock(delta.total_seconds())
+
+
+@pytest.fixture(scope="session")
+def caspen_driver(qbo_sim: SimulatorHandle, pytestconfig: pytest.Config) -> Iterator[CaspenDriver]:
+    """The gate's driver for this session (one per xdist worker), told where QuickBooks is."""
+    spec = pytestconfig.getoption("--qbo-driver", None) or os.environ.get(DRIVER_ENV) or None
+    driver = load_driver(spec)
+    driver.start(QuickBooksSite(api_base_url=qbo_sim.api_base, discovery_url=qbo_sim.discovery_url,
+                                client_id=DEFAULT_CLIENT["client_id"], client_secret=DEFAULT_CLIENT["client_secret"],
+                                redirect_uri=DEFAULT_CLIENT["redirect_uris"][0]))
+    yield driver
+    driver.stop()
 
 
 @pytest.fixture
-def world(qbo_sim: SimulatorHandle, request: pytest.FixtureRequest) -> Iterator[World]:
+def world(qbo_sim: SimulatorHandle, caspen_driver: CaspenDriver, request: pytest.FixtureRequest) -> Iterator[World]:
     """A fresh QuickBooks company and Caspen account for one scenario."""
-    state = World(sim=qbo_sim)
-    yield state
-    if state.realm_id is not None:
-        traffic = [e for e in qbo_sim.journal() if e["realm_id"] == state.realm_id]
-        request.node.user_properties.append((JOURNAL_KEY, json.dumps(traffic[-200:])))
-        qbo_sim.delete_company(state.realm_id)
-    if state.account is not None:
-        state.account.close()
+    state = World(sim=qbo_sim, driver=caspen_driver)
+    request.node.user_properties.append((DRIVER_KEY, caspen_driver.name))
+    try:
+        yield state
+    finally:
+        if state.realm_id is not None:
+            traffic = [e for e in qbo_sim.journal() if e["realm_id"] == state.realm_id]
+            request.node.user_properties.append((JOURNAL_KEY, json.dumps(traffic[-200:])))
+        for realm in dict.fromkeys(state.companies):
+            qbo_sim.delete_company(realm)
+        if state.account_open:
+            caspen_driver.close_account()

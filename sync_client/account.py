@@ -274,6 +274,19 @@ class CaspenAccount:
         self.store.replace_lines(draft.number, (*draft.lines, line))
         return self.invoice(draft.number)
 
+    def edit_line(self, invoice: InvoiceRef, position: int, *, quantity: Any = None, unit_price: Any = None) -> Invoice:
+        """Change the quantity and/or unit price of a draft's line (``position`` from 0)."""
+        draft = self._draft(invoice)
+        if not 0 <= position < len(draft.lines):
+            raise InvalidInvoiceError(f"{draft.number} has no line {position}")
+        lines = list(draft.lines)
+        old = lines[position]
+        lines[position] = self._line({"description": old.description, "kind": old.kind, "tax_rate": old.tax_rate,
+                                      "quantity": old.quantity if quantity is None else quantity,
+                                      "unit_price": old.unit_price if unit_price is None else unit_price})
+        self.store.replace_lines(draft.number, tuple(lines))
+        return self.invoice(draft.number)
+
     def delete_line(self, invoice: InvoiceRef, position: int) -> Invoice:
         draft = self._draft(invoice)
         if not 0 <= position < len(draft.lines):
@@ -374,6 +387,12 @@ class CaspenAccount:
         return self.invoice(new.number)
 
     # -- credit notes, payments from QuickBooks, bulk, recovery ---------------------------------
+    def credit_note(self, number: str) -> CreditNote:
+        found = self.store.credit_note(number)
+        if found is None:
+            raise InvalidInvoiceError(f"no credit note {number!r}")
+        return found
+
     def issue_credit_note(self, client: Client | str, *, lines: Iterable[LineSpec], invoice: InvoiceRef | None = None,
                           tax_mode: str = TaxMode.EXCLUSIVE, discount: Any = None, issue_date: Any = None) -> CreditNote:
         """A credit note (CN…), synced to QuickBooks as a CreditMemo."""

@@ -84,7 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     push_all = sub.add_parser("push-all", help="push every finalized invoice with batch requests")
     push_all.add_argument("--plain", action="store_true", help="plain-text progress even if rich is installed")
     sub.add_parser("import-payments", help="bring single QuickBooks payments into Caspen")
+    for register in _extra_commands():
+        register(sub)
     return parser
+
+
+def _extra_commands() -> list[Any]:
+    """Subcommands other installed packages contribute (entry point group ``caspen_sync.commands``); a
+    command that sets ``standalone`` runs without opening a store or reading QuickBooks configuration."""
+    from importlib.metadata import entry_points
+
+    return [entry.load() for entry in entry_points(group="caspen_sync.commands")]
 
 
 def load_config(args: argparse.Namespace) -> SyncConfig:
@@ -108,6 +118,8 @@ def load_config(args: argparse.Namespace) -> SyncConfig:
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
+    if getattr(args, "standalone", None) is not None:
+        return int(args.standalone(args) or 0)
     try:
         config = load_config(args)
         with CaspenAccount.open(args.store, config=config) as account:

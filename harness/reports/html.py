@@ -29,6 +29,6 @@ def write_html(results: list[ScenarioResult], path: Path, *, require_full_covera
         passed=passed, results=results, features=sorted(features.items()),
         coverage=coverage_rows(results, require_full_coverage=require_full_coverage),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        counts={k: sum(r.outcome == k for r in results) for k in ("passed", "failed", "skipped")},
+        counts={k: sum(r.outcome == k for r in results) for k in ("passed", "failed", "skipped", "not applicable")},
     )
     path.write_text(html, encoding="utf-8")

@@ -24,12 +24,12 @@ def write_junit(results: list[ScenarioResult], path: Path) -> None:
         by_feature[result.feature_file].append(result)
     root = ET.Element("testsuites", name="qbo-sim gate", tests=str(len(results)),
                       failures=str(sum(r.outcome == "failed" for r in results)),
-                      skipped=str(sum(r.outcome == "skipped" for r in results)), errors="0",
+                      skipped=str(sum(r.outcome in ("skipped", "not applicable") for r in results)), errors="0",
                       time=f"{sum(r.duration for r in results):.3f}")
     for feature_file, scenarios in sorted(by_feature.items()):
         suite = ET.SubElement(root, "testsuite", name=scenarios[0].feature, tests=str(len(scenarios)),
                               failures=str(sum(r.outcome == "failed" for r in scenarios)),
-                              skipped=str(sum(r.outcome == "skipped" for r in scenarios)), errors="0",
+                              skipped=str(sum(r.outcome in ("skipped", "not applicable") for r in scenarios)), errors="0",
                               time=f"{sum(r.duration for r in scenarios):.3f}", file=feature_file)
         for result in scenarios:
             case = ET.SubElement(suite, "testcase", classname=result.feature, name=result.name,
@@ -44,8 +44,9 @@ def write_junit(results: list[ScenarioResult], path: Path) -> None:
                 failure = ET.SubElement(case, "failure", message=(result.error or "failed").splitlines()[0][:500],
                                         type="ScenarioFailure")
                 failure.text = result.error or ""
-            elif result.outcome == "skipped":
-                ET.SubElement(case, "skipped", message=result.error or "skipped")
+            elif result.outcome in ("skipped", "not applicable"):
+                reason = f"not applicable: {result.error}" if result.outcome == "not applicable" else None
+                ET.SubElement(case, "skipped", message=reason or result.error or "skipped")
             out = ET.SubElement(case, "system-out")
             out.text = "\n".join(f"{s['keyword']} {s['name']}  # {s['status']}" for s in result.steps)
     ET.indent(root)

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import xmlschema
 
-from harness.gate import FEATURE_SUITE, ROOT, GateOptions, render_table, run_gate
+from harness.gate import BUNDLED_FEATURES, FEATURE_SUITE, GateOptions, render_table, run_gate
 from harness.reports.junit import SCHEMA
 from harness.results import coverage
 from simulator.backends import DEFAULT_CLIENT
@@ -59,7 +59,7 @@ def test_deleting_or_breaking_a_case_or_misspelling_a_step_fails_the_gate_naming
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One gate run over a damaged copy of the features: a case deleted, a case broken, a step misspelt."""
     features = tmp_path / "features"
-    shutil.copytree(ROOT / "features", features)
+    shutil.copytree(BUNDLED_FEATURES, features)
     (features / "invoice_sync" / "voided_invoice.feature").unlink()
     historical = features / "invoice_sync" / "historical_invoice.feature"
     historical.write_text(historical.read_text().replace('with a total of $330.00', 'with a total of $331.00'))
@@ -112,4 +112,5 @@ def test_step_catalogue_lists_every_step_with_an_example(tmp_path: Path) -> None
 
 
 def test_feature_suite_location_is_the_one_pytest_runs() -> None:
-    assert (FEATURE_SUITE / "test_features.py").exists()
+    assert (FEATURE_SUITE / "test_features.py").exists() and (FEATURE_SUITE / "pytest.ini").exists()
+    assert len(list(BUNDLED_FEATURES.rglob("*.feature"))) >= 14

@@ -1,4 +1,4 @@
-@happy_path
+@happy_path @needs:clock
 Feature: Keeping the QuickBooks connection alive
   Caspen refreshes its access token before it expires (and once on a 401), and stores the rotated
   refresh token, so users never see a connection problem while the connection is valid.

@@ -1,4 +1,4 @@
-@article:historical-invoice
+@article:historical-invoice @needs:historical
 Feature: Invoices created before QuickBooks was connected are never back-filled
   An invoice that predates the connection has no QuickBooks counterpart, so a later change to it would
   be an update QuickBooks cannot apply. Caspen shows the card and sends nothing.

@@ -22,6 +22,7 @@ Feature: An expired or revoked QuickBooks connection
     And I press Retry on the status card
     Then the QuickBooks status card shows "Synced"
 
+  @needs:clock
   Scenario: The refresh token was not used for more than 100 days
     Given 101 days pass without Caspen talking to QuickBooks
     When I finalize an invoice for "Jo Citizen" of $120.00 with GST

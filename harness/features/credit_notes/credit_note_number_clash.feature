@@ -1,4 +1,4 @@
-@article:duplicate-document-number
+@article:duplicate-document-number @needs:credit_notes
 Feature: A credit note number QuickBooks already uses
   Credit notes share QuickBooks' sales-form numbering, so a CN number keyed into QuickBooks by hand clashes
   the same way. This company comes from the bundled "duplicate-document-number" scenario, which holds

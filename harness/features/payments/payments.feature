@@ -13,12 +13,14 @@ Feature: Payments sync both ways
     Then the QuickBooks status card shows "Synced"
     And in QuickBooks the invoice balance is $100.00
 
+  @needs:import_payments
   Scenario: A single payment recorded in QuickBooks comes back to Caspen
     Given a finalized invoice for "Jo Citizen" of $200.00 with GST
     When in QuickBooks a payment of $220.00 is recorded against the invoice
     And Caspen imports payments from QuickBooks
     Then the invoice balance in Caspen is $0.00
 
+  @needs:import_payments
   Scenario: A split payment recorded in QuickBooks is not imported
     Given a finalized invoice for "Jo Citizen" of $100.00 with GST
     And another finalized invoice for "Jo Citizen" of $50.00 with GST

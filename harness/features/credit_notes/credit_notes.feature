@@ -1,4 +1,4 @@
-@happy_path
+@happy_path @needs:credit_notes
 Feature: Credit notes sync as QuickBooks credit memos
   Scenario: Issue a credit note
     Given a Caspen account connected to an Australian QuickBooks company

@@ -51,8 +51,9 @@ def _gate(args: argparse.Namespace) -> int:
         print("qbo-sim gate: no scenario ran. pytest said:\n" + outcome.output[-4000:], file=sys.stderr)
         return 2 if outcome.pytest_exit in (2, 3, 4) else 1
     failed = [r for r in outcome.results if r.outcome == "failed"]
-    for result in failed:
-        print(f"FAILED  {result.feature_file} — {result.name}\n        {(result.error or '').splitlines()[0][:300]}")
+    for result in failed:  # file:line and the reason in words (harness.explain), as in every report
+        print(f"FAILED  {result.feature_file} — {result.title}")
+        print("\n".join(f"        {line}" for line in (result.error or "failed").splitlines()[:20]))
     print(render_table(outcome.results, partial=bool(args.tags or args.shard)))
     counts = {k: sum(r.outcome == k for r in outcome.results) for k in ("passed", "failed", "skipped")}
     print(f"\n{len(outcome.results)} scenarios: {counts['passed']} passed, {counts['failed']} failed, "

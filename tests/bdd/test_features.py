@@ -1,10 +1,13 @@
-"""Binds every ``.feature`` under ``features/`` (or ``$QBO_SIM_FEATURES``) as pytest tests."""
+"""Binds every ``.feature`` under ``features/`` (or the paths in ``$QBO_SIM_FEATURES``) as pytest tests.
 
-import os
+Each file is checked and bound on its own (:func:`harness.featurefiles.bind`): a file with a mistake
+becomes failing tests naming its file, line and fix, and every other file still runs.
+"""
+
 from pathlib import Path
 
-from pytest_bdd import scenarios
+from harness.featurefiles import bind, paths_from_environment
 
-FEATURES = Path(os.environ.get("QBO_SIM_FEATURES") or Path(__file__).resolve().parents[2] / "features")
+FEATURES = Path(__file__).resolve().parents[2] / "features"
 
-scenarios(str(FEATURES))
+bind(paths_from_environment(FEATURES))

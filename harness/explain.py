@@ -75,7 +75,8 @@ def unknown_step(feature: Any, scenario: Any, step: Any, definitions: list[Any] 
     keyword = step.keyword.strip()
     head = f'{step_location(feature, step)}: unknown step "{keyword} {step.name}" (scenario "{scenario.name}")'
     reasons: list[str] = []
-    exact_other = [ctx for ctx in definitions if ctx.type not in (None, step.type) and ctx.parser.is_matching(step.name)]
+    exact_other = [ctx for ctx in definitions
+                   if ctx.type not in (None, step.type) and ctx.parser.is_matching(step.name)]
     if exact_other:
         kinds = sorted({_keyword(ctx) for ctx in exact_other})
         kind = " or ".join(kinds)

@@ -34,7 +34,7 @@ RECORD_KEY = "qbo_scenario"  # same key as harness.bdd (kept here to avoid impor
 
 _HEADINGS = ("Scenario Outline", "Scenario Template", "Background", "Scenarios", "Examples", "Scenario",
              "Example", "Feature", "Rule")
-_HEADING_NO_COLON = re.compile(r"^(%s)\b(?!\s*:)\s*(.*)$" % "|".join(_HEADINGS))
+_HEADING_NO_COLON = re.compile(r"^({})\b(?!\s*:)\s*(.*)$".format("|".join(_HEADINGS)))
 # in free text only these are taken as a heading that lost its colon ("Example ..." is ordinary prose)
 _DESCRIPTION_HEADING = re.compile(r"^(Scenario Outline|Scenario Template|Scenario|Background|Rule)\b(?!\s*:)\s*(.*)$")
 _STEP_WORD = re.compile(r"^(Given|When|Then|And|But)\s+\S")

@@ -31,7 +31,8 @@ def register(commands: Any) -> None:
     steps = commands.add_parser("steps", help="print the step catalogue for writing .feature files")
     steps.add_argument("--markdown", type=Path, help="also write it as Markdown here")
     steps.add_argument("--html", type=Path, help="also write it as HTML here")
-    steps.add_argument("--search", help="only steps whose text contains this")
+    steps.add_argument("--search", metavar="WORDS", help="only steps whose pattern, description, example or "
+                                                         "accepted values contain every word")
     steps.set_defaults(run=_steps)
 
 
@@ -76,12 +77,16 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _steps(args: argparse.Namespace) -> int:
-    from harness.catalogue import catalogue, render_html, render_markdown, render_text
+    from harness.catalogue import catalogue, render_html, render_markdown, render_text, search
 
     entries = catalogue()
     if args.search:
-        entries = [e for e in entries if args.search.lower() in e.pattern.lower()]
-    print(render_text(entries))
+        entries = search(entries, args.search)
+        if not entries:
+            print(f"No step mentions {args.search!r} (searched patterns, descriptions, examples and values). "
+                  "Try one shorter word, or run `qbo-sim steps` for the whole catalogue.", file=sys.stderr)
+            return 1
+    print(render_text(entries, values=not args.search))
     if args.markdown:
         args.markdown.write_text(render_markdown(entries), encoding="utf-8")
     if args.html:

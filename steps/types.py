@@ -35,7 +35,7 @@ FORMS = {
     "Percent": "10% or 12.5%",
     "Date": "2025-12-31, 31/12/2025 (day/month/year) or 31 December 2025",
     "Number": "2, 2.5 or 1,000",
-    "d": "a whole number such as 3",
+    "d": "3 or 12",
 }
 
 

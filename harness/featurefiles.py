@@ -87,7 +87,8 @@ def _parse_error_fix(message: str, content: str, lines: list[str], line: int) ->
         while header_line > 1 and _line(lines, header_line - 1).startswith("|"):
             header_line -= 1
         expected = _line(lines, header_line).count("|") - 1
-        return (f"this table row has {cells} cells but the table's first row (line {header_line}) has {expected}",
+        return (f"this table row has {cells} cell{'s' if cells != 1 else ''} but the table's first row "
+                f"(line {header_line}) has {expected}",
                 "give every row as many cells as the first row; an empty cell is written | |")
     if heading:
         return (f'"{content}" is not understood: the heading "{heading.group(1)}" needs a colon',
@@ -99,10 +100,13 @@ def _parse_error_fix(message: str, content: str, lines: list[str], line: int) ->
         return (f'"{content}" is not a step or a heading',
                 "start every step with Given, When, Then, And or But, and put free text only right under "
                 "the Feature:, Rule: or Scenario: line")
+    if "Language not supported" in message:
+        return (f'"{content}" names a language Gherkin does not know',
+                'remove the "# language:" line (English) or use a code such as en, en-au, de or fr')
     if "unexpected end of file" in message.lower():
         return ("the file ends in the middle of something (an unclosed \"\"\" text block?)",
                 'close every """ block and finish every table')
-    return (message, "see the Gherkin reference for this line's syntax")
+    return (re.sub(r"^\(\d+:\d+\):\s*", "", message), "see the Gherkin reference for this line's syntax")
 
 
 def _description_slips(node: dict[str, Any], lines: list[str], path: str, scope: int | None) -> list[Problem]:
@@ -165,6 +169,9 @@ def check_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         problems = []
         for error in exc.errors:
             line = (getattr(error, "location", None) or {}).get("line") or 1
+            if "unexpected end of file" in str(error).lower():  # point at the block left open
+                line = next((n for n in range(len(lines), 0, -1) if _line(lines, n).startswith(('"""', "```"))),
+                            line)
             message, fix = _parse_error_fix(str(error), _line(lines, line), lines, line)
             problems.append(Problem(shown, line, message, fix))
         return None, problems
@@ -251,10 +258,12 @@ def _failing_test(record: dict[str, Any], text: str, tags: Iterable[str]) -> Any
 
 
 def _problem_record(path: Path, document: dict[str, Any] | None, scenario: dict[str, Any] | None,
-                    problems: list[Problem]) -> tuple[dict[str, Any], str]:
+                    problems: list[Problem], *, lead: str | None = None) -> tuple[dict[str, Any], str]:
     shown = display_path(path)
     feature = (document or {}).get("feature") or {}
     text = "\n".join(p.text() for p in problems)
+    if lead:
+        text = f"{shown}:{(scenario or {}).get('location', {}).get('line', 1)}: {lead}:\n" + text
     first = problems[0]
     feature_tags = sorted(t["name"].lstrip("@") for t in feature.get("tags", []))
     scenario_tags = sorted(t["name"].lstrip("@") for t in (scenario or {}).get("tags", []))
@@ -306,20 +315,32 @@ def bind(paths: Iterable[str | Path], namespace: dict[str, Any] | None = None) -
         add(_failing_test(record, text, ()), f"{Path(missing).name} missing")
         all_problems.append(problem)
 
-    for path in feature_files(paths):
+    files = feature_files(paths)
+    if not files and all(Path(p).exists() for p in paths):
+        where = ", ".join(display_path(p) for p in paths) or "(no path given)"
+        problem = Problem(where, 1, "no .feature file here", "point the gate at a folder or file of .feature files")
+        record, text = _problem_record(Path(where), None, None, [problem])
+        add(_failing_test(record, text, ()), "no feature files")
+        all_problems.append(problem)
+    for path in files:
         document, problems = check_file(path)
         tags = _all_tags(document)
         _register_markers(tags)
         whole_file = [p for p in problems if p.scenario_line is None]
         if whole_file or document is None:
             all_problems += problems
-            scenarios = _scenarios(document)
+            scenarios = _scenarios(document) if document is not None else _raw_scenarios(path)
             if not scenarios:
                 record, text = _problem_record(path, document, None, problems)
                 add(_failing_test(record, text, ()), f"{path.stem} cannot be run")
+            starts = sorted(d["location"]["line"] for d in scenarios)
             for data in scenarios:
                 own = [p for p in problems if p.scenario_line in (None, data["location"]["line"])]
-                record, text = _problem_record(path, document, data, own)
+                first = data["location"]["line"]
+                end = next((line for line in starts if line > first), 10**9)
+                lead = None if any(first <= p.line < end for p in own) else \
+                    "this scenario cannot run because the file has a mistake elsewhere"
+                record, text = _problem_record(path, document, data, own, lead=lead)
                 add(_failing_test(record, text, _scenario_tags(document, data)), data.get("name") or path.stem)
             continue
         try:
@@ -353,6 +374,20 @@ def bind(paths: Iterable[str | Path], namespace: dict[str, Any] | None = None) -
 
 def _noop() -> None:
     """The body of a bound scenario: pytest-bdd runs the steps before it."""
+
+
+_RAW_HEADING = re.compile(r"^\s*(Scenario Outline|Scenario Template|Scenario|Example):\s*(.*?)\s*$")
+
+
+def _raw_scenarios(path: Path) -> list[dict[str, Any]]:
+    """The scenario headings of a file Gherkin cannot parse, so each of its scenarios is reported by name."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [{"name": found.group(2), "keyword": found.group(1), "location": {"line": number}, "tags": [],
+             "steps": []}
+            for number, line in enumerate(lines, start=1) if (found := _RAW_HEADING.match(line))]
 
 
 def _scenarios(document: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -24,11 +24,11 @@ from pytest_bdd.steps import step_function_context_registry
 
 from harness import explain
 from harness.articles import ARTICLE_CASES, TAG_PREFIX, case_ids, marker_name
-from harness.featurefiles import marker_for_tag
+from harness.featurefiles import FeatureFileError, declare_markers, marker_for_tag
+from harness.results import RECORD_KEY
 
 __all__ = ["UnknownStepError", "RECORD_KEY", "known_step_patterns"]
 
-RECORD_KEY = "qbo_scenario"
 _records = pytest.StashKey[dict[str, Any]]()
 
 
@@ -48,9 +48,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
     if not tag.startswith(TAG_PREFIX):
-        name = marker_for_tag(tag)
-        _declare_marker(name, tag)
-        getattr(pytest.mark, name)(function)
+        declare_markers([tag])  # free-form tags are allowed under --strict-markers
+        getattr(pytest.mark, marker_for_tag(tag))(function)
         return True
     case_id = tag[len(TAG_PREFIX):]
     if case_id not in case_ids():
@@ -60,17 +59,6 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
     pytest.mark.article(case_id)(function)
     getattr(pytest.mark, marker_name(case_id))(function)
     return True
-
-
-def _declare_marker(name: str, tag: str) -> None:
-    """Free-form tags are allowed under ``--strict-markers``: each is declared the first time it is seen."""
-    from pytest_bdd.utils import CONFIG_STACK
-
-    if not CONFIG_STACK:
-        return
-    config = CONFIG_STACK[-1]
-    if not any(line.split(":", 1)[0].strip() == name for line in config.getini("markers")):
-        config.addinivalue_line("markers", f"{name}: feature tag @{tag}")
 
 
 def known_step_patterns() -> list[tuple[str, str]]:
@@ -109,13 +97,7 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
         _mark_step(request, step, "failed", text)
         _set_failure(request, text)
         pytest_bdd_after_scenario(request, feature, scenario)  # pytest-bdd skips it when this hook raises
-        raise explain_error(text)
-
-
-def explain_error(text: str) -> Exception:
-    from harness.featurefiles import FeatureFileError
-
-    return FeatureFileError(text)
+        raise FeatureFileError(text)
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,

@@ -27,10 +27,10 @@ from gherkin.parser import Parser
 
 from harness.articles import TAG_PREFIX, case_ids
 from harness.explain import display_path
+from harness.results import RECORD_KEY
 
-__all__ = ["Problem", "feature_files", "check_file", "bind", "marker_for_tag", "FeatureFileError"]
-
-RECORD_KEY = "qbo_scenario"  # same key as harness.bdd (kept here to avoid importing pytest hooks)
+__all__ = ["Problem", "feature_files", "check_file", "bind", "marker_for_tag", "declare_markers", "FeatureFileError",
+           "paths_from_environment"]
 
 _HEADINGS = ("Scenario Outline", "Scenario Template", "Background", "Scenarios", "Examples", "Scenario",
              "Example", "Feature", "Rule")
@@ -213,7 +213,12 @@ def check_file(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
 
 
 # -- binding -------------------------------------------------------------------------------------------------
-def _register_markers(tags: Iterable[str]) -> None:
+def declare_markers(tags: Iterable[str]) -> None:
+    """Declare each tag (as written and as a marker name) so ``--strict-markers`` accepts free-form tags.
+
+    pytest-bdd applies Examples tags with ``getattr(pytest.mark, tag)`` directly, so they must be declared
+    before binding, not only in the ``pytest_bdd_apply_tag`` hook.
+    """
     from pytest_bdd.utils import CONFIG_STACK
 
     if not CONFIG_STACK:
@@ -325,7 +330,7 @@ def bind(paths: Iterable[str | Path], namespace: dict[str, Any] | None = None) -
     for path in files:
         document, problems = check_file(path)
         tags = _all_tags(document)
-        _register_markers(tags)
+        declare_markers(tags)
         whole_file = [p for p in problems if p.scenario_line is None]
         if whole_file or document is None:
             all_problems += problems

@@ -9,7 +9,10 @@ from typing import Any
 
 from harness.articles import ARTICLE_CASES, TAG_PREFIX, ArticleCase
 
-__all__ = ["ScenarioResult", "CoverageRow", "load_results", "coverage", "gate_passed"]
+__all__ = ["ScenarioResult", "CoverageRow", "load_results", "coverage", "gate_passed", "RECORD_KEY"]
+
+#: the user property a scenario's record (feature, scenario, steps, failure) travels under to the gate
+RECORD_KEY = "qbo_scenario"
 
 
 @dataclass

@@ -13,8 +13,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+import xmlschema
 
+from harness.reports.junit import SCHEMA as JUNIT_SCHEMA
 from harness.results import ScenarioResult, load_results
 from simulator.cli import main
 
@@ -64,6 +67,9 @@ def _by_file(results: list[ScenarioResult]) -> dict[str, list[ScenarioResult]]:
 
 def test_every_file_ran_and_the_gate_failed(slip_run: dict[str, Any]) -> None:
     assert slip_run["code"] == 1, slip_run["console"]
+    schema = json.loads((Path(__file__).parent / "cucumber.schema.json").read_text())
+    jsonschema.validate(json.loads((slip_run["reports"] / "cucumber.json").read_text()), schema)
+    xmlschema.XMLSchema(str(JUNIT_SCHEMA)).validate(str(slip_run["reports"] / "junit.xml"))
     by_file = _by_file(slip_run["results"])
     assert set(by_file) == set(EXPECTED) | PASSING, sorted(by_file)
     for name in PASSING:

@@ -36,7 +36,7 @@ class ScenarioResult:
     @property
     def title(self) -> str:
         """The name, with the Examples values when the name does not already show them."""
-        values = [f"{k} = {v}" for k, v in self.example.items() if v not in self.name]
+        values = [f"{k} = {v if len(v) <= 40 else v[:39] + '…'}" for k, v in self.example.items() if v not in self.name]
         return f"{self.name} ({', '.join(values)})" if values else self.name
 
     @property

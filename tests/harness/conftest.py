@@ -26,7 +26,7 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one Playwright per thread at a time: closed before the inspector's starts
 def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright

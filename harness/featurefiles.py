@@ -360,6 +360,13 @@ def bind(paths: Iterable[str | Path], namespace: dict[str, Any] | None = None) -
                 add(_failing_test(record, text, _scenario_tags(document, data) if data else ()),
                     (data or {}).get("name") or f"{path.stem} cannot be run")
             continue
+        except Exception as exc:  # noqa: BLE001 - whatever pytest-bdd chokes on fails this file, not the gate
+            problem = Problem(display_path(path), 1, f"pytest-bdd could not read this file ({exc})",
+                              "check the file against the Gherkin reference")
+            all_problems.append(problem)
+            record, text = _problem_record(path, document, None, [problem])
+            add(_failing_test(record, text, ()), f"{path.stem} cannot be run")
+            continue
         all_problems += problems
         by_line = {p.scenario_line: p for p in problems}
         bad_lines = {p.scenario_line for p in problems}
@@ -372,7 +379,15 @@ def bind(paths: Iterable[str | Path], namespace: dict[str, Any] | None = None) -
         for name, template in feature.scenarios.items():
             if template.line_number in by_line:
                 continue
-            test = scenario(feature.filename, name, features_base_dir=str(path.parent))(_noop)
+            try:
+                test = scenario(feature.filename, name, features_base_dir=str(path.parent))(_noop)
+            except Exception as exc:  # noqa: BLE001 - e.g. a tag pytest cannot apply: fail this scenario only
+                problem = Problem(display_path(path), template.line_number, f"this scenario cannot be bound ({exc})",
+                                  "check its tags and Examples", template.line_number)
+                all_problems.append(problem)
+                data = next((d for d in _scenarios(document) if d["location"]["line"] == template.line_number), None)
+                record, text = _problem_record(path, document, data, [problem])
+                test = _failing_test(record, text, ())
             add(test, name)
     return all_problems
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import linecache
 import re
@@ -18,7 +19,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from harness.expect import StepFailure
+from harness.expect import StepFailure, describe_value
 from harness.patterns import check_value, describe, loose_match
 
 __all__ = ["unknown_step", "step_failure", "unfilled_placeholders", "display_path", "step_location", "PROJECT"]
@@ -126,6 +127,33 @@ def _raising_line(exception: BaseException) -> str | None:
     return f"{display_path(frame.filename)}:{frame.lineno}: {source}"
 
 
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _assertion_words(text: str) -> str:
+    """A plain ``assert`` in step code, said as well as it can be: its message, then the check, no diff dump.
+
+    pytest rewrites step modules' asserts to ``<message>\nassert <comparison>\n<introspection>``; the message
+    is kept (a Python literal is worded by :func:`harness.expect.describe_value`), the comparison shortened to
+    one line, and pytest's multi-line introspection dropped (it stays in reports/pytest-output.txt).
+    """
+    message, _, check = ("\n" + text).partition("\nassert ")
+    message = message.strip()
+    check_line = check.splitlines()[0].strip() if check else ""
+    if message.startswith(("{", "[", "(")) or message in ("None", "True", "False"):
+        try:
+            message = "The check failed; the step found: " + _short(describe_value(ast.literal_eval(message)))
+        except (ValueError, SyntaxError):  # pytest shortened the repr ("...")
+            message = "The check failed; the step found: " + _short(message)
+    lines = [_short(line) for line in message.splitlines()[:10]] if message else \
+        ["A check in the step code failed without saying what it expected."]
+    if check_line:
+        lines.append(f"The check: assert {_short(check_line, 200)}")
+    lines.append("Step authors: raise harness.expect.Mismatch to say this in Caspen's and QuickBooks' words.")
+    return "\n".join(lines)
+
+
 def step_failure(feature: Any, step: Any, exception: BaseException) -> str:
     """The failure of ``step`` in words, headed by the feature file and line of the step."""
     head = f"{step_location(feature, step)}: {step.keyword.strip()} {step.name}"
@@ -137,12 +165,7 @@ def step_failure(feature: Any, step: Any, exception: BaseException) -> str:
         body = f"A value in this step could not be read: {text}"
         where = None  # the converter's line says nothing the message does not
     elif isinstance(exception, AssertionError):
-        first = text.splitlines()[0] if text else ""
-        if not text or first.startswith("assert "):
-            body = ("A check in the step code failed without saying what it expected"
-                    + (f" ({first})" if first else "") + ". Step authors: raise harness.expect.Mismatch.")
-        else:
-            body = text
+        body = _assertion_words(text)
     elif isinstance(exception, StopIteration):
         body = "The step looked for something that is not there (StopIteration)."
     else:

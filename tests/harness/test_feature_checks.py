@@ -112,6 +112,12 @@ def test_failures_are_said_in_words_with_the_step_file_and_line() -> None:
     bare = step_failure(FEATURE, STEP, _raise(AssertionError()))
     assert "failed without saying what it expected" in bare
     assert "(raised at tests/harness/test_feature_checks.py:" in bare  # the line of code that raised
+    dump = step_failure(FEATURE, STEP, _raise(AssertionError("[]")))  # `assert found, found` with nothing found
+    assert "The check failed; the step found: none" in dump and "AssertionError" not in dump
+    rewritten = step_failure(FEATURE, STEP, _raise(AssertionError(
+        "the card shows 'Synced'\nassert 'Synced' == 'Syncd'\n  \n  - Syncd\n  + Synced")))
+    assert "the card shows 'Synced'\n  The check: assert 'Synced' == 'Syncd'\n" in rewritten
+    assert "- Syncd" not in rewritten  # pytest's diff stays in pytest-output.txt
     stop = step_failure(FEATURE, STEP, _raise(StopIteration()))
     assert "looked for something that is not there" in stop
     key = step_failure(FEATURE, STEP, _raise(KeyError("INV0042")))

@@ -49,5 +49,6 @@ def write_coverage(results: list[ScenarioResult], json_path: Path, md_path: Path
         lines += ["", "**Failed scenarios**", ""]
         for failure in failures:
             first = str(failure["message"]).splitlines()[0]
-            lines.append(f"- `{failure['file']}:{failure['line']}` {failure['scenario']}: {first}")
+            where = f"{failure['file']}:{failure['line']}" if failure["line"] else failure["file"]
+            lines.append(f"- `{where}` {failure['scenario']}: {first}")
     md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")

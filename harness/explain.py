@@ -102,17 +102,41 @@ def unknown_step(feature: Any, scenario: Any, step: Any, definitions: list[Any] 
                                f"not parse{wrong_type}:\n" + "\n".join(f"    {p}" for p in problems))
                 break
     if not reasons:
-        readable = {f"{_keyword(ctx)} {describe(ctx.parser).text}": describe(ctx.parser).text for ctx in definitions}
-        ranked = sorted(readable, key=lambda full: -difflib.SequenceMatcher(None, step.name.lower(),
-                                                                             readable[full].lower()).ratio())
-        close = [full for full in ranked[:3]
-                 if difflib.SequenceMatcher(None, step.name.lower(), readable[full].lower()).ratio() >= 0.45]
+        by_text = {f"{_keyword(ctx)} {describe(ctx.parser).text}": ctx for ctx in definitions}
+
+        def score(full: str) -> float:
+            return difflib.SequenceMatcher(None, step.name.lower(), describe(by_text[full].parser).text.lower()).ratio()
+
+        close = [full for full in sorted(by_text, key=score, reverse=True)[:3] if score(full) >= 0.45]
         if close:
-            reasons.append("The closest known steps are:\n" + "\n".join(f"    {c}" for c in close))
+            reasons.append("The closest known steps are:\n" + "\n".join(_suggestion(full, by_text[full])
+                                                                        for full in close))
         else:
             reasons.append("No known step is close.")
         reasons.append("`qbo-sim steps --search WORD` lists the steps and their accepted values.")
     return head + "\n  " + "\n  ".join(reasons)
+
+
+def _suggestion(full: str, ctx: Any) -> str:
+    """A close step, with the choices of its parameters and its catalogue example when there is one."""
+    lines = [f"    {full}"]
+    for parameter in describe(ctx.parser).parameters:
+        if parameter.choices:
+            lines.append(f"        {parameter.name}: one of {', '.join(parameter.choices)}")
+    example = _examples().get(id(ctx.parser))
+    if example and example != full:
+        lines.append(f"        e.g. {example}")
+    return "\n".join(lines)
+
+
+def _examples() -> dict[int, str]:
+    """Catalogue examples by parser identity (only computed when a step is unknown)."""
+    try:
+        from harness.catalogue import catalogue
+
+        return {id(entry.parser): entry.example for entry in catalogue() if entry.example}
+    except Exception:  # noqa: BLE001 - suggestions without examples are still suggestions
+        return {}
 
 
 def _raising_line(exception: BaseException) -> str | None:

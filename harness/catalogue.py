@@ -26,9 +26,10 @@ from harness.patterns import FIELD, Parameter, describe, loose_match
 __all__ = ["StepEntry", "catalogue", "render_text", "render_markdown", "render_html", "search", "valid_values",
            "example_matches", "STEP_MODULES"]
 
-#: the step library, in reading order (also what the root conftest registers)
-STEP_MODULES = ("steps.world", "steps.connection", "steps.invoices", "steps.quickbooks", "steps.status_card",
-                "steps.tax", "steps.payments", "steps.technical")
+#: the step library, in reading order (the library's own list where it declares one)
+STEP_MODULES: tuple[str, ...] = getattr(importlib.import_module("steps"), "STEP_MODULES", None) or (
+    "steps.world", "steps.connection", "steps.invoices", "steps.quickbooks", "steps.status_card", "steps.tax",
+    "steps.payments", "steps.technical")
 _KEYWORDS = ("Given", "When", "Then", "And", "But", "*")
 _TYPE_ORDER = ["Given", "When", "Then", "Step"]
 
@@ -155,12 +156,17 @@ def _regions() -> list[str]:
 
 
 def _card_titles() -> list[str]:
-    from sync_client import status
+    """The article's card titles (harness.articles), after the title of a synced document."""
+    from harness.articles import ARTICLE_CASES
 
-    titles = [f'"{getattr(status, "SYNCED_TITLE", "Synced")}"']
-    titles += [f'"{title}"' for title in getattr(status, "TITLES", {}).values()]
-    return titles + ["for any other QuickBooks fault: QuickBooks' own error text, exactly",
-                     "(no card): the step 'there is no QuickBooks status card'"]
+    try:
+        from sync_client.status import SYNCED_TITLE
+    except ImportError:  # the gate without the reference integration
+        SYNCED_TITLE = "Synced"  # noqa: N806
+    literal = [case.card_title for case in ARTICLE_CASES if case.card_title and case.id != "unlisted-error"]
+    return [f'"{title}"' for title in [SYNCED_TITLE, *literal]] + [
+        "for any other QuickBooks fault: QuickBooks' own error text, exactly",
+        "(no card): the step 'there is no QuickBooks status card'"]
 
 
 def _failures() -> list[str]:

@@ -66,7 +66,7 @@ def render_html(results: list[ScenarioResult], *, require_full_coverage: bool = 
         coverage=coverage_rows(results, require_full_coverage=require_full_coverage),
         failures=failure_rows(results),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        counts={k: sum(r.outcome == k for r in results) for k in ("passed", "failed", "skipped")},
+        counts={k: sum(r.outcome == k for r in results) for k in ("passed", "failed", "skipped", "not applicable")},
     )
 
 

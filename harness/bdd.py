@@ -1,11 +1,15 @@
 """pytest plugin for the feature suite (always on, via the root conftest).
 
 * ``@article:<case-id>`` tags become the declared marker ``article(case_id)`` plus ``article_<case_id>``
-  (so ``-m article_duplicate_document_number`` selects a case); an unknown case id stops collection
-  with the list of known ids, so a typo cannot silently drop a case from the gate.
-* An unknown or misspelt step fails with the closest known steps, not a bare "step not found".
+  (so ``-m article_duplicate_document_number`` selects a case). Unknown case ids are caught per file by
+  :mod:`harness.featurefiles` before binding (that file's scenarios fail, the rest run); the check here
+  is the last line for features bound some other way. Any other tag (``@smoke``) is a free-form marker.
+* An unknown step explains itself (:func:`harness.explain.unknown_step`): wrong keyword, a value that did
+  not parse, or the closest known steps. A failing step is described with its feature file and line
+  (:func:`harness.explain.step_failure`); an outline placeholder no Examples column filled fails the
+  scenario before any step runs.
 * Every step's outcome (passed, failed, skipped after a failure, undefined) is recorded on the test
-  item, for the gate's Cucumber JSON, JUnit and HTML reports.
+  item, with the failure text in words (``record["failure"]``), for the gate's results and reports.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from typing import Any
 import pytest
 from pytest_bdd.steps import step_function_context_registry
 
+from harness import explain
 from harness.articles import ARTICLE_CASES, TAG_PREFIX, case_ids, marker_name
+from harness.featurefiles import FeatureFileError, declare_markers, marker_for_tag
+from harness.results import RECORD_KEY
 
 __all__ = ["UnknownStepError", "RECORD_KEY", "known_step_patterns"]
 
-RECORD_KEY = "qbo_scenario"
 _records = pytest.StashKey[dict[str, Any]]()
 
 
@@ -42,10 +48,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
     if not tag.startswith(TAG_PREFIX):
-        if "-" in tag:  # a QA tag like @qa-team: marks cannot hold '-', and the gate's --tags maps it to '_'
-            getattr(pytest.mark, tag.replace("-", "_"))(function)
-            return True
-        return None
+        declare_markers([tag])  # free-form tags are allowed under --strict-markers
+        getattr(pytest.mark, marker_for_tag(tag))(function)
+        return True
     case_id = tag[len(TAG_PREFIX):]
     if case_id not in case_ids():
         close = difflib.get_close_matches(case_id, case_ids(), n=1)
@@ -64,27 +69,35 @@ def known_step_patterns() -> list[tuple[str, str]]:
 
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                                       exception: Exception) -> None:
-    _mark_step(request, step, "undefined", f"Step definition is not found: {step.keyword} {step.name}")
-    patterns = [pattern for _, pattern in known_step_patterns()]
-    close = difflib.get_close_matches(step.name, patterns, n=3, cutoff=0.45)
-    suggestion = ("\nThe closest known steps are:\n" + "\n".join(f"  - {p}" for p in close)) if close else \
-        "\nNo known step is close; `qbo-sim steps` lists them all."
-    raise UnknownStepError(
-        f'Unknown step "{step.keyword} {step.name}" (line {step.line_number} of {feature.rel_filename}, '
-        f'scenario "{scenario.name}").{suggestion}')
+    text = explain.unknown_step(feature, scenario, step)
+    _mark_step(request, step, "undefined", text)
+    _set_failure(request, text)
+    raise UnknownStepError(text)
 
 
 # -- step records -----------------------------------------------------------------------------------
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    callspec = getattr(request.node, "callspec", None)
+    example = dict(callspec.params.get("_pytest_bdd_example") or {}) if callspec is not None else {}
     request.node.stash[_records] = {
-        "feature": {"name": feature.name, "file": feature.rel_filename, "line": feature.line_number,
+        "feature": {"name": feature.name, "file": explain.display_path(feature.filename), "line": feature.line_number,
                     "description": feature.description, "tags": sorted(feature.tags)},
         "scenario": {"name": scenario.name, "line": scenario.line_number, "keyword": scenario.keyword,
-                     "description": scenario.description, "tags": sorted(scenario.tags)},
+                     "description": scenario.description, "tags": sorted(scenario.tags),
+                     "example": {str(k): str(v) for k, v in example.items()}},
         "steps": [{"keyword": s.keyword.strip(), "name": s.name, "line": s.line_number, "status": "skipped",
                    "duration": 0.0, "error": None, "datatable": _table(s), "docstring": s.docstring}
                   for s in scenario.steps],
+        "failure": None,
     }
+    unfilled = explain.unfilled_placeholders(scenario, example)
+    if unfilled is not None:
+        step, names = unfilled
+        text = explain.placeholder_message(feature, scenario, step, names, example)
+        _mark_step(request, step, "failed", text)
+        _set_failure(request, text)
+        pytest_bdd_after_scenario(request, feature, scenario)  # pytest-bdd skips it when this hook raises
+        raise FeatureFileError(text)
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
@@ -101,15 +114,25 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
                           step_func_args: Any, exception: Exception) -> None:
-    _mark_step(request, step, "failed", f"{type(exception).__name__}: {exception}")
+    text = explain.step_failure(feature, step, exception)
+    _mark_step(request, step, "failed", text)
+    _set_failure(request, text)
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     record = request.node.stash.get(_records, None)
-    if record is not None:
+    if record is not None and not record.get("_attached"):
+        record["_attached"] = True
         for step in record["steps"]:
             step.pop("_started", None)
-        request.node.user_properties.append((RECORD_KEY, json.dumps(record)))
+        request.node.user_properties.append((RECORD_KEY, json.dumps({k: v for k, v in record.items()
+                                                                     if not k.startswith("_")})))
+
+
+def _set_failure(request: pytest.FixtureRequest, text: str) -> None:
+    record = request.node.stash.get(_records, None)
+    if record is not None and not record.get("failure"):
+        record["failure"] = text
 
 
 def _step(request: pytest.FixtureRequest, step: Any) -> dict[str, Any] | None:

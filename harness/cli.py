@@ -40,7 +40,8 @@ def register(commands: Any) -> None:
     steps = commands.add_parser("steps", help="print the step catalogue for writing .feature files")
     steps.add_argument("--markdown", type=Path, help="also write it as Markdown here")
     steps.add_argument("--html", type=Path, help="also write it as HTML here")
-    steps.add_argument("--search", help="only steps whose text contains this")
+    steps.add_argument("--search", metavar="WORDS", help="only steps whose pattern, description, example or "
+                                                         "accepted values contain every word")
     steps.set_defaults(run=_steps)
 
 
@@ -73,8 +74,9 @@ def _gate(args: argparse.Namespace) -> int:
         print("qbo-sim gate: no scenario ran. pytest said:\n" + outcome.output[-4000:], file=sys.stderr)
         return 2 if outcome.pytest_exit in (2, 3, 4) else 1
     failed = [r for r in outcome.results if r.outcome == "failed"]
-    for result in failed:
-        print(f"FAILED  {result.feature_file} — {result.name}\n        {(result.error or '').splitlines()[0][:300]}")
+    for result in failed:  # file:line and the reason in words (harness.explain), as in every report
+        print(f"FAILED  {result.feature_file} — {result.title}")
+        print("\n".join(f"        {line}" for line in (result.error or "failed").splitlines()[:20]))
     print(render_table(outcome.results, partial=bool(args.tags or args.shard)))
     counts = {k: sum(r.outcome == k for r in outcome.results)
               for k in ("passed", "failed", "skipped", "not applicable")}
@@ -113,12 +115,16 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _steps(args: argparse.Namespace) -> int:
-    from harness.catalogue import catalogue, render_html, render_markdown, render_text
+    from harness.catalogue import catalogue, render_html, render_markdown, render_text, search
 
     entries = catalogue()
     if args.search:
-        entries = [e for e in entries if args.search.lower() in e.pattern.lower()]
-    print(render_text(entries))
+        entries = search(entries, args.search)
+        if not entries:
+            print(f"No step mentions {args.search!r} (searched patterns, descriptions, examples and values). "
+                  "Try one shorter word, or run `qbo-sim steps` for the whole catalogue.", file=sys.stderr)
+            return 1
+    print(render_text(entries, values=not args.search))
     if args.markdown:
         args.markdown.write_text(render_markdown(entries), encoding="utf-8")
     if args.html:

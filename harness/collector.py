@@ -76,7 +76,9 @@ class _Results:
                 entry["driver"] = value
         if report.failed and entry["outcome"] != "failed":
             entry["outcome"] = "failed"
-            entry["error"] = _short(report)
+            # the step's failure in words, with file and line (harness.bdd), else pytest's crash line
+            explained = (entry["record"] or {}).get("failure") if report.when == "call" else None
+            entry["error"] = explained or _short(report)
             entry["phase"] = report.when
         elif report.skipped and report.when in ("setup", "call") and entry["outcome"] == "passed":
             reason = _skip_reason(report)

@@ -9,7 +9,10 @@ from typing import Any
 
 from harness.articles import ARTICLE_CASES, TAG_PREFIX, ArticleCase
 
-__all__ = ["ScenarioResult", "CoverageRow", "load_results", "coverage", "gate_passed"]
+__all__ = ["ScenarioResult", "CoverageRow", "load_results", "coverage", "gate_passed", "RECORD_KEY"]
+
+#: the user property a scenario's record (feature, scenario, steps, failure) travels under to the gate
+RECORD_KEY = "qbo_scenario"
 
 
 @dataclass
@@ -24,6 +27,32 @@ class ScenarioResult:
     @property
     def name(self) -> str:
         return self.record["scenario"]["name"] if self.record else self.nodeid.split("::")[-1]
+
+    @property
+    def example(self) -> dict[str, str]:
+        """The Examples row of an outline scenario (column → value); empty for a plain scenario."""
+        return dict(self.record["scenario"].get("example") or {}) if self.record else {}
+
+    @property
+    def title(self) -> str:
+        """The name, with the Examples values when the name does not already show them."""
+        values = [f"{k} = {v if len(v) <= 40 else v[:39] + '…'}" for k, v in self.example.items() if v not in self.name]
+        return f"{self.name} ({', '.join(values)})" if values else self.name
+
+    @property
+    def failure_line(self) -> int | None:
+        """The feature-file line of the failing (or undefined) step, else of the scenario."""
+        for step in self.steps:
+            if step["status"] in ("failed", "undefined"):
+                return int(step["line"])
+        return int(self.record["scenario"]["line"]) if self.record and self.outcome == "failed" else None
+
+    @property
+    def anchor(self) -> str:
+        """A stable HTML id for this scenario (its node id, made URL-safe)."""
+        import re
+
+        return "s-" + re.sub(r"[^A-Za-z0-9_-]+", "-", self.nodeid.split("::", 1)[-1]).strip("-")
 
     @property
     def feature(self) -> str:

@@ -33,6 +33,7 @@ def cucumber_document(results: list[ScenarioResult]) -> list[dict[str, Any]]:
         elements = []
         for result in scenarios:
             scenario = result.record["scenario"]  # type: ignore[index]
+            example_id = "".join(f";{_slug(value)}" for value in result.example.values())  # one id per example
             steps = []
             for step in result.steps:
                 outcome: dict[str, Any] = {"status": step["status"], "duration": int(step["duration"] * 1e9)}
@@ -46,7 +47,7 @@ def cucumber_document(results: list[ScenarioResult]) -> list[dict[str, Any]]:
                     entry["doc_string"] = {"value": step["docstring"], "content_type": "", "line": step["line"] + 1}
                 steps.append(entry)
             elements.append({
-                "id": f"{feature_id};{_slug(scenario['name'])}", "keyword": scenario["keyword"],
+                "id": f"{feature_id};{_slug(scenario['name'])}" + example_id, "keyword": scenario["keyword"],
                 "name": scenario["name"], "description": scenario["description"] or "", "line": scenario["line"],
                 "type": "scenario", "tags": [{"name": f"@{t}", "line": scenario["line"] - 1} for t in scenario["tags"]],
                 "steps": steps,

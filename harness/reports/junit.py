@@ -32,7 +32,7 @@ def write_junit(results: list[ScenarioResult], path: Path) -> None:
                               skipped=str(sum(r.outcome in ("skipped", "not applicable") for r in scenarios)), errors="0",
                               time=f"{sum(r.duration for r in scenarios):.3f}", file=feature_file)
         for result in scenarios:
-            case = ET.SubElement(suite, "testcase", classname=result.feature, name=result.name,
+            case = ET.SubElement(suite, "testcase", classname=result.feature, name=result.title,  # examples differ
                                  time=f"{result.duration:.3f}", file=feature_file)
             properties = ET.SubElement(case, "properties")
             for tag in result.tags:

@@ -1,12 +1,14 @@
 """Binds feature files as pytest tests: ``$QBO_SIM_FEATURES`` (files or folders, separated by the OS path
-separator, as ``qbo-sim gate PATH ...`` sets it), else the bundled article suite (``harness/features``)."""
+separator, as ``qbo-sim gate PATH ...`` sets it), else the bundled article suite (``harness/features``).
 
-import os
+Each file is checked and bound on its own (:func:`harness.featurefiles.bind`): a file with a mistake
+becomes failing tests naming its file, line and fix, and every other file still runs.
+"""
+
 from pathlib import Path
 
-from pytest_bdd import scenarios
+from harness.featurefiles import bind, paths_from_environment
 
 BUNDLED = Path(__file__).resolve().parents[1] / "features"
-FEATURES = [path for path in os.environ.get("QBO_SIM_FEATURES", "").split(os.pathsep) if path] or [str(BUNDLED)]
 
-scenarios(*FEATURES)
+bind(paths_from_environment(BUNDLED))

@@ -1,0 +1,7 @@
+Feature: A misspelt article case id
+  @article:duplicate-doc-number
+  Scenario: A clashing number
+    Given a Caspen account connected to an Australian QuickBooks company
+    And a client "Jo Citizen" with client id 4200042
+    When I finalize an invoice for "Jo Citizen" of $100.00 with GST
+    Then the QuickBooks status card shows "Synced"

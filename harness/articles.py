@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ArticleCase", "ARTICLE_CASES", "TAG_PREFIX", "case_ids", "marker_name"]
+__all__ = ["ArticleCase", "ARTICLE_CASES", "SYNCED_TITLE", "TAG_PREFIX", "case_ids", "marker_name"]
 
+#: the card title of a document QuickBooks accepted (the scenarios' "shows \"Synced\"")
+SYNCED_TITLE = "Synced"
 TAG_PREFIX = "article:"
 
 

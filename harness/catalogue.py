@@ -157,12 +157,8 @@ def _regions() -> list[str]:
 
 def _card_titles() -> list[str]:
     """The article's card titles (harness.articles), after the title of a synced document."""
-    from harness.articles import ARTICLE_CASES
+    from harness.articles import ARTICLE_CASES, SYNCED_TITLE
 
-    try:
-        from sync_client.status import SYNCED_TITLE
-    except ImportError:  # the gate without the reference integration
-        SYNCED_TITLE = "Synced"  # noqa: N806
     literal = [case.card_title for case in ARTICLE_CASES if case.card_title and case.id != "unlisted-error"]
     return [f'"{title}"' for title in [SYNCED_TITLE, *literal]] + [
         "for any other QuickBooks fault: QuickBooks' own error text, exactly",

@@ -6,7 +6,6 @@ Structure and sanity only: speed is measured by the benchmark itself, never asse
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest

@@ -110,6 +110,7 @@ def test_sigkill_at_random_points_of_a_bulk_push_loses_and_duplicates_nothing(
             assert account.status_card(number).state == "synced", number
             assert account.invoice(number).qbo_id == in_quickbooks[number][0]["Id"]
         replays = sum(1 for e in qbo_sim.journal(realm) if e["replayed"])
-    figures.record("crash recovery", duplicate_warning="off", invoices=len(numbers), sigkills=kills, kills_with_write_in_flight=in_flight,
+    figures.record("crash recovery", duplicate_warning="off", invoices=len(numbers), sigkills=kills,
+                   kills_with_write_in_flight=in_flight,
                    runs_that_finished_before_the_kill=completed_runs, replayed_writes_after_restart=replays,
                    duplicates=0, lost=0, integrity_problems=0, seconds=round(elapsed, 1))

@@ -253,7 +253,16 @@ class SyncEngine:
             return 0
         qbo = self.client()
         for row in rows:
-            self.writer.deliver(qbo, row, self.apply_for(row, qbo))
+            try:
+                self.writer.deliver(qbo, row, self.apply_for(row, qbo))
+            except StaleObjectError:
+                # A stored update/void of this document that QuickBooks refused with 5010 (edited there while
+                # the write waited, e.g. through an outage): nothing was written, the row is closed as
+                # failed, and the caller's fresh push re-reads the SyncToken. Without a caller to do that
+                # (a crash resume), the 5010 surfaces.
+                if document is None or row.document_number != document or \
+                        row.operation.partition(":")[0] not in ("update", "void"):
+                    raise
         return len(rows)
 
     def apply_for(self, row: OutboxRow, qbo: QuickBooksClient) -> Apply | None:

@@ -93,9 +93,14 @@ def test_invoice_lifecycle(
         )
     )
     contract_stats.lifecycle.update(seen)
-    # which steps random generation reaches depends on Hypothesis' seed pool (it mines literals from every
-    # loaded module); the full chain is proven deterministically by test_documented_links_walk_the_lifecycle
-    assert {"create", "read", "update"} <= set(seen), dict(seen)
+    # Which steps random generation reaches depends on Hypothesis' seed pool (it mines literals from every
+    # loaded module). The thorough profile's 150 scenarios reach every step (void 13, delete 22 in the run
+    # docs/openapi.md quotes) and must; the quick profile's 50 reached delete once, too few to assert on, so
+    # there the full chain is proven deterministically by test_documented_links_walk_the_lifecycle.
+    required = {"create", "read", "update"}
+    if profile["max_examples"]:  # thorough
+        required |= {"void", "delete"}
+    assert required <= set(seen), dict(seen)
 
 
 def _resolve(expression: Any, request_path: dict[str, str], body: dict[str, Any]) -> Any:

@@ -5,7 +5,8 @@ see the fault arrive in the live journal, renumber QuickBooks' INV0042 to INV004
 page, press Caspen's Retry, and see the 200 in the journal and both invoices listed.
 
 Needs the ``playwright`` package and a Chromium binary (Debian's ``chromium``; never the one
-``playwright install`` downloads). Either missing: the test is skipped and says which. Set
+``playwright install`` downloads). Either missing, or a Chromium that does not start: skipped, saying
+which; under ``CI=true`` a failure (tests/prerequisites.py). Set
 ``INSPECTOR_CHROMIUM`` to use another binary, and ``INSPECTOR_SCREENSHOTS=docs/screenshots`` to refresh
 the screenshots the docs show (otherwise they go to a temporary directory).
 """
@@ -23,15 +24,16 @@ import pytest
 
 from simulator import LiveServer, create_app
 from simulator.backends import DEFAULT_CLIENT
+from tests.prerequisites import missing, require_module
 
 CHROMIUM = os.environ.get("INSPECTOR_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed "
-                               "(pip install playwright; the browser is Debian's chromium, not 'playwright install')")
+sync_api = require_module("playwright.sync_api", "pip install -e '.[test]' (playwright; the browser is Debian's "
+                          "chromium, never 'playwright install')")
 if not CHROMIUM or not Path(CHROMIUM).exists():
-    pytest.skip("no Chromium binary: apt-get install chromium (or set INSPECTOR_CHROMIUM)", allow_module_level=True)
+    missing("no Chromium binary: apt-get install chromium (or set INSPECTOR_CHROMIUM)", allow_module_level=True)
 expect = sync_api.expect
 
 
@@ -47,8 +49,8 @@ def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         try:
             launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        except Exception as exc:  # a Chromium that cannot start here is an environment problem, not a failure
-            pytest.skip(f"Chromium at {CHROMIUM} did not start: {exc}")
+        except Exception as exc:  # an environment problem locally; under CI=true a failure (.ci/run installs it)
+            missing(f"Chromium at {CHROMIUM} did not start: {exc}")
         yield launched
         launched.close()
 

@@ -1,13 +1,16 @@
 """node-quickbooks (2.x), unmodified, against the running simulator over HTTP (invoice sync; reports and upload).
 
-The test installs node-quickbooks with npm into a temporary directory once per session, writes a
-small script that drives it (refresh through ``QuickBooks.TOKEN_URL``, create an invoice, find it
+The test uses the node-quickbooks that ``.ci/run`` installs into the project-local ``.node/`` folder
+(``npm install --prefix .node node-quickbooks@2``; ``QBO_SIM_NODE_MODULES`` names another
+``node_modules``); without it, it installs node-quickbooks with npm into a temporary directory once per
+session. It writes a small script that drives it (refresh through ``QuickBooks.TOKEN_URL``, create an invoice, find it
 by DocNumber, sparse update, void, PDF, a 6140 duplicate, revoke through ``QuickBooks.REVOKE_URL``)
 and prints one JSON document that the assertions below read. node-quickbooks has no exception
 mapping, so the assertions are about the wire: HTTP status, ``Fault.type``, ``Fault.Error[0].code``
 as a string and the ``intuit_tid`` response header.
 
-Skipped, with the reason, when node or npm is missing or the npm registry cannot be reached.
+Skipped, with the reason, when node or npm is missing or the npm registry cannot be reached; under
+``CI=true`` each of those is a failure instead (tests/prerequisites.py).
 """
 
 from __future__ import annotations
@@ -26,8 +29,12 @@ import requests
 
 from simulator.backends import DEFAULT_CLIENT
 from simulator.testing import SimulatorHandle
+from tests.prerequisites import in_ci, missing
 
 NODE_QUICKBOOKS = "node-quickbooks@2"
+ROOT = Path(__file__).resolve().parents[2]
+#: where .ci/run installs it (gitignored)
+LOCAL_MODULES = Path(os.environ.get("QBO_SIM_NODE_MODULES") or ROOT / ".node" / "node_modules")
 INSTALL_TIMEOUT = 60
 SCRIPT_TIMEOUT = 30
 
@@ -134,10 +141,20 @@ const line = (amount, taxCode) => ({
 
 @pytest.fixture(scope="session")
 def node_quickbooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with ``drive.js`` and a ``node_modules`` holding node-quickbooks (a link to .node's)."""
     node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("node and npm are needed for the node-quickbooks tests (not on PATH)")
+    if not node:
+        missing("node is needed for the node-quickbooks tests (not on PATH; apt-get install nodejs npm)")
     workdir = tmp_path_factory.mktemp("node-quickbooks")
+    (workdir / "drive.js").write_text(SCRIPT)
+    if (LOCAL_MODULES / "node-quickbooks").is_dir():
+        (workdir / "node_modules").symlink_to(LOCAL_MODULES, target_is_directory=True)
+        return workdir
+    if in_ci():
+        missing(f"node-quickbooks is not installed in {LOCAL_MODULES} (.ci/run: npm install --prefix .node "
+                f"{NODE_QUICKBOOKS})")
+    if not npm:
+        missing("npm is needed to install node-quickbooks (not on PATH; apt-get install npm)")
     try:
         installed = subprocess.run(
             [npm, "install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error", "--fetch-retries=1",
@@ -145,11 +162,10 @@ def node_quickbooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
              NODE_QUICKBOOKS],
             cwd=workdir, capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
     except subprocess.TimeoutExpired:
-        pytest.skip(f"npm install {NODE_QUICKBOOKS} took over {INSTALL_TIMEOUT} s (registry unreachable?)")
+        missing(f"npm install {NODE_QUICKBOOKS} took over {INSTALL_TIMEOUT} s (registry unreachable?)")
     if installed.returncode != 0 or not (workdir / "node_modules" / "node-quickbooks").is_dir():
         reason = " ".join((installed.stderr or installed.stdout or f"exit {installed.returncode}").split())
-        pytest.skip(f"npm install {NODE_QUICKBOOKS} failed: {reason[:300]}")
-    (workdir / "drive.js").write_text(SCRIPT)
+        missing(f"npm install {NODE_QUICKBOOKS} failed: {reason[:300]}")
     return workdir
 
 

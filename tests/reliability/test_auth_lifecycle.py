@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from simulator.testing import SimulatorHandle
-from sync_client import TITLES, CaspenAccount
+from sync_client import CaspenAccount
+from tests.article_titles import ARTICLE_TITLES
 
 from .helpers import last_seq, line, make_config, quickbooks_invoices, set_up_account, token_calls
 from .profiles import Figures, Profile
@@ -140,7 +141,7 @@ def test_after_invalid_grant_pushing_50_invoices_makes_no_retry_storm(
         cards = [account.finalize(draft) for draft in drafts]
         api = api_calls(qbo_sim, auth_realm, since)
         tokens = token_calls(qbo_sim, since)
-        assert {card.title for card in cards} == {TITLES["invalid-refresh-token"]}
+        assert {card.title for card in cards} == {ARTICLE_TITLES["invalid-refresh-token"]}
         assert all(card.retry_available for card in cards)
         assert len(tokens) <= 1 and all(e["status"] == 400 for e in tokens)
         assert len(api) == (0 if access_token_state == "expired" else 1)  # at most the one that got the 401

@@ -2,7 +2,8 @@
 
 Mixed reads, sparse updates and creates, racing on purpose. Every write either applies with SyncToken + 1
 or gets 5010; no update is lost (a record's final SyncToken equals the updates that applied to it); Ids
-are unique per company; nothing crosses realms; a requestid sent by 16 threads at once is written once.
+are unique per company; nothing crosses realms; a requestid sent by 16 threads at once is written once
+(against ``qbo-sim serve`` in its own process, in companies that would save a duplicate: tests/served.py).
 (tests/simulator/test_concurrency.py has the single-invoice and single-purpose versions of these.)
 """
 
@@ -13,12 +14,14 @@ import threading
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from simulator.testing import SimulatorHandle
 from tests.conftest import QBOApi
+from tests.served import RACE_LATENCY_MS, RACE_LINES, race_company, race_invoice, served_simulator, simultaneous_posts
 
 from .profiles import Figures, Profile
 
@@ -132,31 +135,29 @@ def _realm_tag(record: dict[str, Any], entity: str) -> int | None:
 
 
 def test_one_requestid_sent_by_16_threads_at_once_writes_once_per_company(
-        qbo_sim: SimulatorHandle, companies: list[str], profile: Profile, figures: Figures) -> None:
+        tmp_path: Path, profile: Profile, figures: Figures) -> None:
+    """``qbo-sim serve`` in its own process; companies that would save a duplicate; a large invoice behind a
+    latency rule so the 16 copies overlap inside the server (tests/served.py). Fails without the company
+    lock around the replay check (docs/reliability.md, "Proofs")."""
     rounds = max(2, profile.hammer_rounds // 3)
-    barrier = threading.Barrier(profile.hammer_threads)
-    plan = [(realm, str(uuid.uuid4()), f"RID{r}") for r in range(rounds) for realm in companies]
-    clients = [{realm: QBOApi(qbo_sim, realm) for realm in companies} for _ in range(profile.hammer_threads)]
-    answers: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
-    lock = threading.Lock()
-
-    def sender(n: int) -> None:
+    copies = profile.hammer_threads
+    with served_simulator(tmp_path) as served:
+        sim = served.sim
+        realms = [race_company(sim) for _ in range(profile.hammer_companies)]
+        headers = {realm: {"Authorization": f"Bearer {sim.connect(realm)['access_token']}",
+                           "Accept": "application/json"} for realm in realms}
+        plan = [(realm, str(uuid.uuid4()), f"RID{r}") for r in range(rounds) for realm in realms]
+        written = replayed = 0
         for realm, request_id, doc in plan:
-            api = clients[n][realm]
-            barrier.wait()  # all 16 leave together: the duplicates arrive concurrently
-            response = api.post("invoice", api.invoice_body(doc), requestid=request_id)
-            with lock:
-                answers[request_id].append((response.status_code, response.content))
-
-    with ThreadPoolExecutor(profile.hammer_threads) as pool:
-        list(pool.map(sender, range(profile.hammer_threads)))
-    replayed = 0
-    for realm, request_id, doc in plan:
-        got = answers[request_id]
-        assert {status for status, _ in got} == {200}
-        assert len({body for _, body in got}) == 1  # every duplicate got the first answer, byte for byte
-        assert sum(1 for r in qbo_sim.records(realm, "Invoice") if r.get("DocNumber") == doc) == 1
-        replayed += sum(1 for e in qbo_sim.journal(realm) if e["requestid"] == request_id and e["replayed"])
-    assert replayed == len(plan) * (profile.hammer_threads - 1)
-    figures.record("requestid replay", concurrent_duplicates=len(plan) * profile.hammer_threads,
-                   written=len(plan), replayed=replayed)
+            answers = simultaneous_posts(served.base_url, f"/v3/company/{realm}/invoice?minorversion=75&requestid="
+                                         f"{request_id}", headers[realm], race_invoice(doc), copies)
+            assert {status for status, _ in answers} == {200}
+            assert len({body for _, body in answers}) == 1  # every duplicate got the first answer, byte for byte
+            saved = sum(1 for r in sim.records(realm, "Invoice") if r.get("DocNumber") == doc)
+            assert saved == 1, (realm, doc, saved)
+            written += saved
+            replayed += sum(1 for e in sim.journal(realm) if e["requestid"] == request_id and e["replayed"])
+    assert replayed == len(plan) * (copies - 1)
+    figures.record("requestid replay", server="qbo-sim serve (own process)", companies=len(realms),
+                   duplicate_warning="off", invoice_lines=RACE_LINES, latency_ms_before=RACE_LATENCY_MS,
+                   concurrent_duplicates=len(plan) * copies, written=written, replayed=replayed)

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from simulator import create_app
 from simulator.oauth import OAuthServer
+from tests.prerequisites import require_module
 
 CLIENT, SECRET, REDIRECT = "ABclient0001", "sekret-0001", "https://app.example.com/callback"
 REALM, OTHER_REALM = "9130355377425676", "4620816365178133"
@@ -239,8 +240,8 @@ def live() -> Iterator[tuple[str, Flask]]:
 
 
 def test_intuitlib_full_flow(live: tuple[str, Flask]) -> None:
-    requests = pytest.importorskip("requests")
-    client_mod = pytest.importorskip("intuitlib.client")
+    requests = require_module("requests", "pip install -e '.[test]'", allow_module_level=False)
+    client_mod = require_module("intuitlib.client", "pip install -e '.[test]' (intuit-oauth)", allow_module_level=False)
     from intuitlib.enums import Scopes
     from intuitlib.exceptions import AuthClientError
 

@@ -6,13 +6,13 @@ import io
 import re
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.pdf import render_invoice_pdf
+from tests.prerequisites import require_module
 
-pypdf = pytest.importorskip("pypdf")
+pypdf = require_module("pypdf", "pip install -e '.[test]'")
 
 
 def invoice(**overrides: Any) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sync_helpers import api_calls, last_seq, service_line, token_calls
 
-from sync_client import TITLES, RetryNotOfferedError
+from sync_client import RetryNotOfferedError
+from tests.article_titles import ARTICLE_TITLES
 
 
 # -- required-param-missing ------------------------------------------------------------------------
@@ -32,7 +33,7 @@ def test_required_param_missing_then_revert_add_line_finalize(taxed, qbo_sim, qb
 
 def test_required_param_missing_fix_by_deleting_the_draft(taxed, qbo_sim, qbo_company):
     invoice = taxed.create_invoice(taxed.add_client("Grace Hopper"))
-    assert taxed.finalize(invoice).title == TITLES["required-param-missing"]
+    assert taxed.finalize(invoice).title == ARTICLE_TITLES["required-param-missing"]
     taxed.revert_to_draft(invoice)
     taxed.delete_invoice(invoice)
     assert taxed.status_card(invoice) is None
@@ -66,7 +67,7 @@ def test_historical_invoice_payment_makes_no_request_then_recreate(account, qbo_
     record = qbo_sim.find_invoice(qbo_company, new.number)
     assert record["TotalAmt"] == 220.0
     assert qbo_sim.find_invoice(qbo_company, old.number) is None
-    assert account.status_card(old).title == TITLES["historical-invoice"]
+    assert account.status_card(old).title == ARTICLE_TITLES["historical-invoice"]
 
 
 def test_draft_created_before_connecting_syncs_as_a_create_when_finalized_after(account, qbo_sim, qbo_company,
@@ -151,7 +152,7 @@ def test_tax_rate_not_linked_then_link_and_retry(connected, qbo_sim, qbo_company
 def test_linked_tax_code_inactive_then_reactivate_in_quickbooks_and_retry(taxed, qbo_sim, qbo_company):
     qbo_sim.set_tax_code_active(qbo_company, "GST", False)
     invoice = taxed.create_invoice(taxed.add_client("Mary Jackson"), lines=[service_line()])
-    assert taxed.finalize(invoice).title == TITLES["tax-business-validation"]
+    assert taxed.finalize(invoice).title == ARTICLE_TITLES["tax-business-validation"]
     assert {c.name: c.active for c in taxed.quickbooks_tax_codes()}["GST"] is False
     qbo_sim.set_tax_code_active(qbo_company, "GST", True)
     assert taxed.retry(invoice).state == "synced"
@@ -162,7 +163,7 @@ def test_tax_code_missing_in_quickbooks_then_create_link_and_retry(connected, qb
     connected.link_tax_rate("Luxury", "999")  # linked to a code that does not exist in QuickBooks
     invoice = connected.create_invoice(connected.add_client("Mary Jackson"),
                                        lines=[service_line("100.00", tax_rate="Luxury")])
-    assert connected.finalize(invoice).title == TITLES["tax-business-validation"]
+    assert connected.finalize(invoice).title == ARTICLE_TITLES["tax-business-validation"]
 
     qbo_sim.create_tax_code(qbo_company, "LUX", 33)
     code = next(c for c in connected.quickbooks_tax_codes() if c.name == "LUX")
@@ -177,7 +178,7 @@ def test_rate_missing_in_caspen_then_add_link_and_retry(connected, qbo_sim, qbo_
     with pytest.raises(Exception, match="unknown tax rate 'GST'"):
         connected.create_invoice(client, lines=[service_line()])  # Caspen refuses a rate it does not have
     invoice = connected.create_invoice(client, lines=[service_line(tax_rate=None)])
-    assert connected.finalize(invoice).title == TITLES["tax-business-validation"]
+    assert connected.finalize(invoice).title == ARTICLE_TITLES["tax-business-validation"]
 
     connected.revert_to_draft(invoice)
     connected.add_tax_rate("GST", 10)

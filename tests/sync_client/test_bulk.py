@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sync_helpers import service_line
 
-from sync_client import TITLES
+from tests.article_titles import ARTICLE_TITLES
 
 
 def batch_calls(sim, realm):
@@ -35,7 +35,7 @@ def test_bulk_push_uses_batches_of_at_most_30(taxed, qbo_sim, qbo_company):
     assert len(batches) == 2 and all(e["requestid"] for e in batches)
     assert len({e["requestid"] for e in batches}) == 2
     assert sorted(report.synced) == sorted(numbers) and report.failed == (empty.number,)
-    assert taxed.status_card(empty).title == TITLES["required-param-missing"]
+    assert taxed.status_card(empty).title == ARTICLE_TITLES["required-param-missing"]
     assert len(qbo_sim.records(qbo_company, "Invoice")) == 35
     assert [d for d, _, _ in seen] == list(range(1, 37)) and {t for _, t, _ in seen} == {36}
     assert taxed.integrity_check() == []
@@ -89,4 +89,4 @@ def test_bulk_push_updates_and_per_item_faults(taxed, qbo_sim, qbo_company):
     assert report.synced == (first.number,) and report.failed == (clash,)
     assert qbo_sim.find_invoice(qbo_company, first.number)["TotalAmt"] == 121.0
     card = taxed.status_card(clash)
-    assert card.title == TITLES["duplicate-document-number"] and card.intuit_tid
+    assert card.title == ARTICLE_TITLES["duplicate-document-number"] and card.intuit_tid

@@ -144,6 +144,30 @@ def test_stale_object_twice_is_surfaced(taxed, qbo_sim, qbo_company):
     assert taxed.retry(invoice).state == "synced"
 
 
+def test_one_retry_syncs_an_update_that_outlasted_an_outage_while_quickbooks_was_edited(taxed, qbo_sim, qbo_company):
+    """The outage leaves the update pending (QuickBooks never answered); meanwhile a QuickBooks user edits
+    the invoice, so the stored update is stale. One press of Retry must sync: the stored update gets 5010,
+    then the push re-reads the SyncToken (found by the chaos test counting presses of Retry)."""
+    invoice = taxed.create_invoice(taxed.add_client("Ada Lovelace"), lines=[service_line()])
+    taxed.finalize(invoice)
+    taxed.revert_to_draft(invoice)
+    taxed.add_line(invoice, description="Extra", quantity=2, unit_price="5.00", tax_rate="GST")
+    qbo_sim.add_fault("ServiceUnavailable", realm_id=qbo_company, entity="Invoice", operation="update",
+                      times=taxed.config.retry.max_attempts)
+    card = taxed.finalize(invoice)
+    assert (card.state, card.title, card.code) == ("failed", "503 Service Temporarily Unavailable", "503")
+    qbo_sim.record_payment(qbo_company, [(invoice.number, 10)])  # QuickBooks bumps the invoice's SyncToken
+    since = last_seq(qbo_sim)
+
+    card = taxed.retry(invoice)
+
+    assert (card.state, card.title) == ("synced", "Synced")
+    calls = [(e["method"], e["operation"], e["fault_code"]) for e in api_calls(qbo_sim, qbo_company, since)]
+    assert calls[-3:] == [("POST", "update", "5010"), ("GET", "read", None), ("POST", "update", None)]
+    assert qbo_sim.find_invoice(qbo_company, invoice.number)["TotalAmt"] == 121.0
+    assert taxed.store.pending_outbox() == []
+
+
 def test_retry_after_header_is_honoured_and_capped(config):
     client = QuickBooksClient(config=config, realm_id="1", tokens=None)  # type: ignore[arg-type]
     response = requests.Response()

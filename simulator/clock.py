@@ -58,12 +58,23 @@ def zone(name: str) -> ZoneInfo:
 def format_time(moment: datetime) -> str:
     """The envelope ``time``: milliseconds with trailing zeros dropped, e.g. ``...39.11-07:00``."""
     millis = f"{moment.microsecond // 1000:03d}".rstrip("0") or "0"
+    if _iso_safe(moment):  # isoformat is C; strftime costs ~10 µs on every answer (issue 16)
+        text = moment.isoformat(timespec="milliseconds")
+        return text[:20] + millis + text[23:]
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + millis + _offset(moment)
 
 
 def format_meta(moment: datetime) -> str:
     """``MetaData`` timestamps: no fraction, e.g. ``2015-07-24T10:33:39-07:00``."""
+    if _iso_safe(moment):
+        return moment.isoformat(timespec="seconds")
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + _offset(moment)
+
+
+def _iso_safe(moment: datetime) -> bool:
+    """Whether ``isoformat`` writes what the strftime form does: a 4-digit year, an offset in whole minutes."""
+    delta = moment.utcoffset()
+    return delta is not None and not delta.seconds % 60 and not delta.microseconds and moment.year >= 1000
 
 
 def _offset(moment: datetime) -> str:

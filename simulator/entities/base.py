@@ -8,6 +8,7 @@ fields, so the helpers here do the same. Nothing in this package imports Flask.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -45,8 +46,9 @@ class Op:
     other_user: str = "root"
     extras: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def meta_time(self) -> str:
+        """``MetaData`` time of this write (formatted once: a write stamps several fields with it)."""
         return format_meta(self.now)
 
     @property
@@ -246,4 +248,5 @@ def resolve_ref(company: Company, entity: str, reference: dict[str, str] | None,
 
 def op_for(company: Company, **kwargs: Any) -> Op:
     """An :class:`Op` stamped with the company's current simulated time."""
-    return Op(now=company.now(), epoch=company.clock.epoch(), other_user=company.user_name, **kwargs)
+    epoch = company.clock.epoch()  # one reading: now and epoch are the same moment
+    return Op(now=datetime.fromtimestamp(epoch, company.tz), epoch=epoch, other_user=company.user_name, **kwargs)

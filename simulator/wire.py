@@ -59,17 +59,19 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
 
 
 def render(payload: dict[str, Any], *, as_json: bool, status: int = 200, moment: datetime | None = None,
-           encoded: EncodedRecords | None = None, stored: bool = False) -> Response:
-    """A data-service response: ``time`` added, JSON or XML.
+           encoded: EncodedRecords | None = None, stored: bool = False, time_text: str | None = None) -> Response:
+    """A data-service response: ``time`` added (from ``time_text``, else ``moment``), JSON or XML.
 
     ``encoded``: the app's cache of record JSON; with ``stored`` (the payload is one record as the
     company stores it) the record's JSON is encoded once and reused by later answers.
     """
+    if time_text is None and moment is not None:
+        time_text = format_time(moment)
     if as_json and encoded is not None:
-        body = encoded.payload(payload, None if moment is None else format_time(moment), stored=stored)
+        body = encoded.payload(payload, time_text, stored=stored)
         return Response(body, status=status, headers=trusted_headers(JSON_HEADERS))
-    if moment is not None:
-        payload = {**payload, "time": format_time(moment)}
+    if time_text is not None:
+        payload = {**payload, "time": time_text}
     if as_json:
         return json_response(payload, status)
     from simulator.xmlcodec import to_xml

@@ -182,7 +182,7 @@ def respond(payload: dict[str, Any], status: int = 200, *, stored: bool = False)
     so its JSON can be kept and reused (see :mod:`simulator.encoding`).
     """
     current = state()
-    return wire.render(payload, as_json=current.as_json, status=status, moment=current.company.now(),
+    return wire.render(payload, as_json=current.as_json, status=status, time_text=current.company.time_text(),
                        encoded=current.backends.encoded, stored=stored)
 
 

@@ -117,3 +117,42 @@ def test_a_journal_entry_recorded_with_an_epoch_reads_as_one_recorded_with_text(
     assert list(fast.to_dict())[:3] == ["seq", "at", "method"]
     with pytest.raises(TypeError):
         journal.record(method="GET", path="/", query="", status=200, duration_ms=1.0)
+
+
+def test_json_is_written_as_json_dumps_with_non_ascii_kept_whatever_the_text() -> None:
+    from simulator.encoding import dumps
+
+    rng = random.Random(16)
+    alphabet = "ab\"\\/u\n\t\x00\x1f\x7f é€😀\u2028\u2029"
+
+    def value(depth: int = 0) -> object:
+        roll = rng.random()
+        if depth > 3 or roll < 0.4:
+            return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        if roll < 0.5:
+            return rng.choice([1, -2.5, 1e300, None, True, False, 10**25])
+        if roll < 0.75:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {"".join(rng.choice(alphabet) for _ in range(3)): value(depth + 1) for _ in range(rng.randint(0, 3))}
+
+    for _ in range(3000):
+        payload = value()
+        assert dumps(payload) == json.dumps(payload, separators=(",", ":"), ensure_ascii=False), payload
+
+
+def test_zone_times_format_the_now_as_format_time_and_format_meta_do() -> None:
+    from simulator.clock import ZoneTimes
+
+    rng = random.Random(16)
+    zones = sorted(available_timezones())
+    for _ in range(500):
+        fixed = timezone(timedelta(seconds=rng.randint(-50_000, 50_000)))
+        tz = ZoneInfo(rng.choice(zones)) if rng.random() < 0.9 else fixed
+        times = ZoneTimes(tz)
+        start = float(rng.randint(-6 * 10**10, 7 * 10**9))  # whole seconds: the fractions below stay exact
+        for step in range(10):  # several moments in the same second and across seconds
+            fraction = rng.choice([0, 0.0004995, 0.9999996, 0.99999949, 0.5, rng.random(), -1e-7, -4e-7])
+            epoch = start + fraction + step * rng.choice([0, 0.3])
+            moment = datetime.fromtimestamp(epoch, tz)
+            assert times.time_text(epoch) == format_time(moment), (tz, epoch)
+            assert times.meta_text(epoch) == format_meta(moment), (tz, epoch)

@@ -403,27 +403,28 @@ def _how_it_was_run(plan: Plan) -> str:
 WHY: dict[str, str] = {
     "serving": (
         "**Serving (GET ≥ 70 %, POST ≥ 50 % of bare Flask).** Both servers are bound by one core of Python under "
-        "the GIL, so the ratio is the ratio of CPU per request (see the notes). The profiles below show where the "
-        "simulator's extra CPU goes, beyond Flask and waitress, which the baseline pays too: the journal (every "
-        "request's bodies decoded, redacted and recorded, ~10 % of GIL time), the accounting gate (bearer check, "
-        "classification, XML/JSON negotiation, ~8 %), rendering with `time` and QBO's headers (~9 %), and for "
-        "POST the invoice rules themselves (cleaning the body, line/tax computation, DocNumber checks, indexes, "
-        "history: ~15 %). What would change it: record journal entries lazily (keep the raw bytes, decode and "
-        "redact on read), cache each immutable record's JSON and splice `time` in, a cheaper request-context "
-        "(fewer `g`/`request` proxy lookups, no second `RequestFacts`), or run several server processes (the "
-        "ratio is per process; see docs/performance.md)."
+        "the GIL, so the ratio is the ratio of CPU per request (see the notes). Issue 16 took the simulator's "
+        "in-process cost from 1,275 k to ~660 k instructions per GET and from 2,239 k to ~1,360 k per create "
+        "(bare Flask: ~385 k / ~470 k; docs/performance.md lists each change). What is left, per GET: the "
+        "journal entry (~65 k), the accounting gate (bearer hash and lookup, classification, ~45 k), rendering "
+        "(~45 k), Flask's hooks; per create also the invoice rules (body cleaning, Decimal line and tax "
+        "arithmetic, DocNumber checks, indexes, history) and encoding the new invoice's JSON once (~180 k: "
+        "float repr). What would change it: a cheaper journal (a tuple per request, materialised on read), "
+        "building lines in wire order instead of re-ordering them, or several server processes (the ratio is "
+        "per process; see docs/performance.md)."
     ),
     "latency": (
-        "**Latency p99 ≤ 20 ms at 32 clients.** 32 closed-loop clients saturate a GIL-bound server, so p50 is "
-        "32 / throughput (Little's law) and p99 adds waitress' thread scheduling; the bare-Flask baseline misses "
-        "it too on the same machine. Meeting it needs roughly 3,000+ req/s per process (not reachable by CPython "
-        "+ Flask here) or fewer concurrent clients per process: shard clients across several `qbo-sim serve` "
-        "processes."
+        "**Create p99 ≤ 2× bare Flask's p99 at 32 clients.** At saturation p99 follows throughput (Little's "
+        "law) plus waitress' scheduling of 16 threads under the GIL; with a create costing ~2.7× the baseline's "
+        "CPU, its p99 sits near 2.4× the baseline's. The garbage collector's pauses, the long tail before issue "
+        "16, are gone (`qbo-sim serve` freezes its start-up heap); what remains is CPU per request."
     ),
     "gate": (
-        "**Gate ≤ 15 s.** With `-n auto` on 2 cores, the cost of starting workers (each imports the app and "
-        "starts its own simulator) outweighs the parallelism for 37 scenarios; the serial gate is the faster "
-        "one here. More cores, or sharding across CI machines (docs/performance.md), is what makes it scale."
+        "**Gate ≤ 1.6× a bare pytest-bdd run.** The marginal cost of a scenario grows with the run: each "
+        "scenario's teardown (steps/world.py) reads the whole request journal (up to 10,000 entries with bodies, "
+        "~14 MB of JSON once full) to keep its own realm's entries. `qbo_sim.journal(realm_id, limit=200)` "
+        "costs 2–4 ms instead (a one-line change in steps/, which the driver branch owns). Set-up itself is "
+        "cheap: company 4 ms, OAuth connection 2.5 ms, Caspen account 1.6 ms of CPU."
     ),
     "suite": (
         "**pytest ≤ 120 s.** The slowest tests are the gate's own end-to-end tests (each runs a child gate), the "

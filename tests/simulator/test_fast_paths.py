@@ -156,3 +156,25 @@ def test_zone_times_format_the_now_as_format_time_and_format_meta_do() -> None:
             moment = datetime.fromtimestamp(epoch, tz)
             assert times.time_text(epoch) == format_time(moment), (tz, epoch)
             assert times.meta_text(epoch) == format_meta(moment), (tz, epoch)
+
+
+def test_settling_the_heap_freezes_what_start_up_built_and_later_objects_are_still_collected() -> None:
+    import gc
+    import weakref
+
+    from simulator.server import settle_heap
+
+    class Cycle:
+        pass
+
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 0
+        later = Cycle()
+        later.me = later  # a cycle made after the freeze: the collector still frees it
+        gone = weakref.ref(later)
+        del later
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()

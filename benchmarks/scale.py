@@ -24,7 +24,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-__all__ = ["big_company", "idle_companies", "seed"]
+__all__ = ["big_company", "idle_companies", "seed", "write_scaling"]
 
 YEAR = 365 * 86400
 
@@ -164,6 +164,58 @@ def _companies(count: int) -> dict[str, Any]:
     }
 
 
+def _writes(invoices: int, rounds: int, batch: int) -> dict[str, Any]:
+    """Invoice create and GET-by-Id on an empty company and on one with ``invoices`` invoices.
+
+    Both companies live in one process and are measured in alternating batches, through what the HTTP
+    views call (``service.write`` under the company lock, ``service.read``). The big company is seeded
+    first, then the heap is settled as ``qbo-sim serve`` does after start-up (simulator.server.settle_heap).
+    """
+    from benchmarks.servers import INVOICE_BODY
+    from simulator import service
+    from simulator.app import create_app
+    from simulator.server import settle_heap
+
+    app = create_app({"COMPANIES": ({"realm_id": "9341452700000001", "region": "AU", "customers": 1},
+                                    {"realm_id": "9341452700000002", "region": "AU", "customers": 1})})
+    backends = app.extensions["qbo_simulator"]
+    empty, big = backends.companies["9341452700000001"], backends.companies["9341452700000002"]
+    seed(big, invoices=invoices, customers=100)
+    settle_heap()
+    rules = service.entity_type("invoice")
+    per_create: dict[str, list[float]] = {"empty": [], "big": []}
+    per_read: dict[str, list[float]] = {"empty": [], "big": []}
+    ids: dict[str, list[str]] = {"empty": [], "big": list(big.store("Invoice").records)[:: max(1, invoices // 500)]}
+    for _ in range(rounds):
+        for name, company in (("empty", empty), ("big", big)):
+            began = time.process_time()
+            for _ in range(batch):
+                made = service.write(company, rules, "create", dict(INVOICE_BODY), service.new_op(company))
+                ids[name].append(made["Invoice"]["Id"])
+            per_create[name].append((time.process_time() - began) / batch)
+            targets = ids[name][-batch:] if name == "empty" else ids[name]
+            began = time.process_time()
+            for n in range(batch):
+                service.read(company, rules, targets[n % len(targets)])
+            per_read[name].append((time.process_time() - began) / batch)
+    create = {k: statistics.median(v) for k, v in per_create.items()}
+    read = {k: statistics.median(v) for k, v in per_read.items()}
+    return {
+        "invoices": invoices,
+        "create_per_s_empty": 1 / create["empty"],
+        "create_per_s_big": 1 / create["big"],
+        "create_ratio": create["empty"] / create["big"],
+        "read_us_empty": read["empty"] * 1e6,
+        "read_us_big": read["big"] * 1e6,
+        "read_ratio": read["empty"] / read["big"],
+        "per_round_create_ratio": [e / b for e, b in zip(per_create["empty"], per_create["big"], strict=True)],
+    }
+
+
+def write_scaling(invoices: int, rounds: int = 7, batch: int = 400) -> dict[str, Any]:
+    return _run("writes", "--invoices", str(invoices), "--rounds", str(rounds), "--batch", str(batch))
+
+
 def _run(*args: str) -> dict[str, Any]:
     completed = subprocess.run(
         [sys.executable, "-m", "benchmarks.scale", *args], capture_output=True, text=True, timeout=1800
@@ -190,10 +242,17 @@ def main(argv: list[str] | None = None) -> int:
     big.add_argument("--queries", type=int, default=200)
     many = sub.add_parser("companies")
     many.add_argument("--count", type=int, default=200)
+    writes = sub.add_parser("writes")
+    writes.add_argument("--invoices", type=int, default=50_000)
+    writes.add_argument("--rounds", type=int, default=7)
+    writes.add_argument("--batch", type=int, default=400)
     args = parser.parse_args(argv)
-    result = (
-        _big(args.invoices, args.customers, args.queries) if args.what == "big" else _companies(args.count)
-    )
+    if args.what == "writes":
+        result = _writes(args.invoices, args.rounds, args.batch)
+    else:
+        result = (
+            _big(args.invoices, args.customers, args.queries) if args.what == "big" else _companies(args.count)
+        )
     print(json.dumps(result))
     return 0
 

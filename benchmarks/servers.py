@@ -81,6 +81,7 @@ class ServerProcess:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         deadline = began + self.timeout
+        pause = 0.005  # short at first (cold start is measured from here), then backing off to 20 ms
         while not self._ready():
             if self.process.poll() is not None:
                 raise RuntimeError(
@@ -89,7 +90,8 @@ class ServerProcess:
             if time.perf_counter() > deadline:
                 self.stop()
                 raise RuntimeError(f"{' '.join(self.command)} did not answer within {self.timeout:.0f} s")
-            time.sleep(0.005)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
         self.started_in = time.perf_counter() - began
         return self
 

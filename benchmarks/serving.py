@@ -29,7 +29,9 @@ from benchmarks.servers import (
 
 __all__ = ["serving", "Settings"]
 
-GET_TARGET, POST_TARGET, P99_TARGET_MS = 0.70, 0.50, 20.0
+GET_TARGET, POST_TARGET = 0.70, 0.50
+#: issue 16: the create p99 at 32 clients within 2× the bare-Flask p99 of the same run
+P99_RATIO_TARGET = 2.0
 
 
 @dataclass(frozen=True)
@@ -177,14 +179,15 @@ def _latency(runs: dict[tuple[str, str], list[Run]]) -> list[Figure]:
                 baseline_name="bare Flask p50",
             )
         )
+        held = kind == "post"
         out.append(
             Figure(
                 "latency",
                 f"{label} p99 ({CONNECTIONS} clients)",
                 p99,
                 "ms",
-                target=f"≤ {P99_TARGET_MS:.0f} ms",
-                verdict=verdict(p99 <= P99_TARGET_MS),
+                target=f"≤ {P99_RATIO_TARGET:.0f}× bare Flask p99" if held else "",
+                verdict=verdict(p99 <= P99_RATIO_TARGET * base_p99) if held else "info",
                 baseline=base_p99,
                 baseline_name="bare Flask p99",
                 note=f"closed loop at saturation: {CONNECTIONS} clients / "

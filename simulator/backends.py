@@ -13,6 +13,7 @@ from typing import Any
 
 from simulator.clock import SimClock
 from simulator.company import Company
+from simulator.encoding import EncodedRecords
 from simulator.faultplan import FaultPlan
 from simulator.journal import Journal
 from simulator.oauth import OAuthServer
@@ -43,6 +44,8 @@ class Backends:
         #: set while this app's server shuts down: held requests (latency, timeout rules) let go at once
         self.stopping = threading.Event()
         self.journal = Journal(int(self.config.get("JOURNAL_SIZE", 10_000)))
+        #: JSON of recently answered records, reused while they are current (simulator.encoding)
+        self.encoded = EncodedRecords()
         self.faultplan = FaultPlan()
         self.oauth = OAuthServer(self.clock)
         self.webhooks = Webhooks(self.clock, verifier_token=self.config.get("WEBHOOK_VERIFIER_TOKEN"),
@@ -120,6 +123,7 @@ class Backends:
             self._initial.clear()
             self._snapshots.clear()
             self.journal.clear()
+            self.encoded.clear()
             self.faultplan.clear()
             self.clock.reset()
             self.oauth.reset()

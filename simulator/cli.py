@@ -63,7 +63,7 @@ def _serve_parser(commands: Any) -> None:
 def serve_command(args: argparse.Namespace) -> int:
     from simulator.app import create_app
     from simulator.scenario import ScenarioError
-    from simulator.server import LiveServer
+    from simulator.server import LiveServer, settle_heap
 
     config: dict[str, Any] = {"CONTROL_TOKEN": args.control_token}
     if args.journal_size is not None:
@@ -94,6 +94,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    settle_heap()
     server.start()
     print("qbo-sim ready", flush=True)
     stop.wait()

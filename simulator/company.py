@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from simulator.clock import ZoneTimes
 from simulator.store import EntityStore
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ class Company:
         self.country = country
         self.name = name
         self.tz = ZoneInfo(timezone)
+        self.times = ZoneTimes(self.tz)
         self.timezone = timezone
         self.clock = clock
         self.user_name = user_name
@@ -88,6 +90,10 @@ class Company:
     # -- time -------------------------------------------------------------------------------------
     def now(self) -> datetime:
         return self.clock.now(self.tz)
+
+    def time_text(self) -> str:
+        """The simulated now as the envelope ``time`` in this company's zone (``format_time(self.now())``)."""
+        return self.times.time_text(self.clock.epoch())
 
     # -- records ----------------------------------------------------------------------------------
     def store(self, entity: str) -> EntityStore:

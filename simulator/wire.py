@@ -15,7 +15,9 @@ from typing import Any
 from flask import Request, Response
 
 from simulator.clock import format_time
+from simulator.encoding import EncodedRecords, dumps
 from simulator.faults import QBOFault
+from simulator.web import trusted_headers
 
 __all__ = ["JSON", "XML", "wants_json", "render", "render_fault", "fault_payload", "json_response"]
 
@@ -28,19 +30,28 @@ NO_CACHE = {
 }
 
 
+#: the headers of a JSON data-service answer, in the order they are sent
+JSON_HEADERS = [("Content-Type", JSON), *NO_CACHE.items()]
+for _name, _value in JSON_HEADERS:  # trusted_headers() skips werkzeug's per-response check: do it once here
+    if "\n" in _value or "\r" in _value:
+        raise ValueError(f"header {_name} has a line break")
+
+
 def wants_json(request: Request) -> bool:
     """QBO answers XML unless the request asks for JSON (``Accept`` or ``format=json``) [qbo-api §1.2]."""
-    if request.args.get("format", "").lower() == "json":
-        return True
-    if request.args.get("format", "").lower() == "xml":
-        return False
-    return "json" in request.headers.get("Accept", "").lower()
+    fmt = request.args.get("format")
+    if fmt:
+        fmt = fmt.lower()
+        if fmt == "json":
+            return True
+        if fmt == "xml":
+            return False
+    return "json" in request.environ.get("HTTP_ACCEPT", "").lower()
 
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None,
                   content_type: str = JSON) -> Response:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-    response = Response(body, status=status, content_type=content_type)
+    response = Response(dumps(payload), status=status, content_type=content_type)
     response.headers.update(NO_CACHE)
     if headers:
         response.headers.update(headers)
@@ -48,10 +59,21 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
 
 
 def render(payload: dict[str, Any], *, as_json: bool, status: int = 200, moment: datetime | None = None,
-           root: str = "IntuitResponse") -> Response:
-    """A data-service response: ``time`` added, JSON or XML (``root``: ``Report`` for reports)."""
-    if moment is not None:
-        payload = {**payload, "time": format_time(moment)}
+           root: str = "IntuitResponse", encoded: EncodedRecords | None = None, stored: bool = False,
+           time_text: str | None = None) -> Response:
+    """A data-service response: ``time`` added (from ``time_text``, else ``moment``), JSON or XML (``root``:
+    ``Report`` for reports).
+
+    ``encoded``: the app's cache of record JSON; with ``stored`` (the payload is one record as the
+    company stores it) the record's JSON is encoded once and reused by later answers.
+    """
+    if time_text is None and moment is not None:
+        time_text = format_time(moment)
+    if as_json and encoded is not None:
+        body = encoded.payload(payload, time_text, stored=stored)
+        return Response(body, status=status, headers=trusted_headers(JSON_HEADERS))
+    if time_text is not None:
+        payload = {**payload, "time": time_text}
     if as_json:
         return json_response(payload, status)
     from simulator.xmlcodec import to_xml

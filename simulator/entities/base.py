@@ -8,6 +8,7 @@ fields, so the helpers here do the same. Nothing in this package imports Flask.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from simulator.clock import format_meta
+from simulator.clock import ZoneTimes, format_meta
 from simulator.entities.fields import Spec, check_known, length_fault
 from simulator.faults import (
     InvalidDate,
@@ -45,9 +46,14 @@ class Op:
     #: the name QBO shows in 5010 "You and <user> were working on this at the same time"
     other_user: str = "root"
     extras: dict[str, Any] = field(default_factory=dict)
+    #: the company's formatter for ``now`` (reuses the current second's work); None: format ``now`` afresh
+    times: ZoneTimes | None = None
 
-    @property
+    @functools.cached_property
     def meta_time(self) -> str:
+        """``MetaData`` time of this write (formatted once: a write stamps several fields with it)."""
+        if self.times is not None:
+            return self.times.meta_text(self.epoch)
         return format_meta(self.now)
 
     @property
@@ -299,4 +305,6 @@ def resolve_ref(company: Company, entity: str, reference: dict[str, str] | None,
 
 def op_for(company: Company, **kwargs: Any) -> Op:
     """An :class:`Op` stamped with the company's current simulated time."""
-    return Op(now=company.now(), epoch=company.clock.epoch(), other_user=company.user_name, **kwargs)
+    epoch = company.clock.epoch()  # one reading: now and epoch are the same moment
+    return Op(now=datetime.fromtimestamp(epoch, company.tz), epoch=epoch, other_user=company.user_name,
+              times=company.times, **kwargs)

@@ -25,32 +25,39 @@ _FROM = re.compile(r"\bfrom\s+([A-Za-z]+)", re.IGNORECASE)
 
 
 def backends() -> Backends:
-    return current_app.extensions["qbo_simulator"]
+    return current_app._get_current_object().extensions["qbo_simulator"]  # type: ignore[attr-defined,no-any-return]
+
+
+def state() -> Any:
+    """This request's ``g`` (one proxy lookup; each ``g.x`` through the proxy costs ~2 µs; issue 16)."""
+    return g._get_current_object()  # type: ignore[attr-defined]
 
 
 def company() -> Company:
-    return g.company
+    return state().company  # type: ignore[no-any-return]
 
 
 def accounting_blueprint() -> Blueprint:
     bp = Blueprint("accounting", __name__, url_prefix="/v3/company/<realm_id>")
 
-    @bp.url_value_preprocessor
-    def _pull_realm(endpoint: str | None, values: dict[str, Any] | None) -> None:
-        g.realm_id = (values or {}).pop("realm_id", None)
-
     @bp.before_request
     def _gate() -> Response | None:
-        g.api = True
-        sim = backends()
-        g.entity, g.operation = classify(request.path, request.method, request.args)
-        if current_app.config.get("REQUIRE_AUTH", True):
-            sim.oauth.check_bearer(request.headers.get("Authorization"), g.realm_id)
-        found = sim.company(g.realm_id or "")
+        # g, request and the app through their proxies once each: every proxy lookup costs (issue 16)
+        current: Any = g._get_current_object()  # type: ignore[attr-defined]
+        req: Any = request._get_current_object()  # type: ignore[attr-defined]
+        app: Any = current_app._get_current_object()  # type: ignore[attr-defined]
+        sim: Backends = app.extensions["qbo_simulator"]
+        current.api = True
+        current.backends = sim
+        realm_id = current.realm_id = (req.view_args or {}).pop("realm_id", None)
+        current.entity, current.operation = classify(req.path, req.method, req.args)
+        if app.config.get("REQUIRE_AUTH", True):
+            sim.oauth.check_bearer(req.environ.get("HTTP_AUTHORIZATION"), realm_id)
+        found = sim.company(realm_id or "")
         if found is None:
             raise UnexpectedInternal()
-        g.company = found
-        g.as_json = wire.wants_json(request)
+        current.company = found
+        current.as_json = wire.wants_json(req)
         if not sim.faultplan.has_rules():  # the usual case: no need to build the facts
             return None
         return injection.before(sim.faultplan, facts())
@@ -58,7 +65,7 @@ def accounting_blueprint() -> Blueprint:
     @bp.after_request
     def _after_commit(response: Response) -> Response:
         plan = backends().faultplan
-        if 200 <= response.status_code < 300 and not getattr(g, "replayed", False) and plan.has_rules():
+        if plan.has_rules() and 200 <= response.status_code < 300 and not g.get("replayed", False):
             return injection.after(plan, facts(), response)
         return response
 
@@ -137,13 +144,14 @@ _UNPARSED, _NOT_JSON = object(), object()
 
 def _json_body() -> Any:
     """The body parsed as JSON, once per request (classify, the fault plan and the view all need it)."""
-    body = g.get("parsed_body", _UNPARSED)
+    current = state()
+    body = current.__dict__.get("parsed_body", _UNPARSED)
     if body is _UNPARSED:
         try:
-            body = jsonbody.loads(request.get_data(cache=True) or b"null")
+            body = jsonbody.loads(request._get_current_object().get_data(cache=True) or b"null")  # type: ignore
         except ValueError:
             body = _NOT_JSON
-        g.parsed_body = body
+        current.parsed_body = body
     return body
 
 
@@ -154,12 +162,13 @@ def _json_body_or_none() -> Any:
 
 def parse_body() -> Any:
     """The request body as QBO reads it: JSON, or XML when the content type says so."""
-    raw = request.get_data(cache=True)
+    req: Any = request._get_current_object()  # type: ignore[attr-defined]
+    raw = req.get_data(cache=True)
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UnsupportedOperation(operation="Could not decode the request body as UTF-8") from None
-    content_type = (request.content_type or "").lower()
+    content_type = req.environ.get("CONTENT_TYPE", "").lower()
     if "xml" in content_type:
         from simulator.xmlcodec import XMLBodyError, from_xml
 
@@ -174,27 +183,40 @@ def parse_body() -> Any:
     return body
 
 
-def respond(payload: dict[str, Any], status: int = 200) -> Response:
-    return wire.render(payload, as_json=g.as_json, status=status, moment=company().now())
+def respond(payload: dict[str, Any], status: int = 200, *, stored: bool = False) -> Response:
+    """``payload`` with ``time``, as the request asked (JSON or XML).
+
+    ``stored``: the payload is ``{"Invoice": record}`` with the record exactly as the company stores it,
+    so its JSON can be kept and reused (see :mod:`simulator.encoding`).
+    """
+    current = state()
+    return wire.render(payload, as_json=current.as_json, status=status, time_text=current.company.time_text(),
+                       encoded=current.backends.encoded, stored=stored)
+
+
+def _is_stored(target: Company, name: str, payload: dict[str, Any]) -> bool:
+    record = payload.get(name)
+    return isinstance(record, dict) and target.store(name).get(record.get("Id")) is record
 
 
 def idempotent(work: Any) -> Response:
     """Run a write once per ``requestid``: a repeat gets the first response back, byte for byte."""
-    request_id = request.args.get("requestid")
+    request_id = request._get_current_object().args.get("requestid")  # type: ignore[attr-defined]
     if not request_id:
         return work()
-    target = company()
+    current = state()
+    target = current.company
     with target.lock:
         cached = target.replay(request_id)
         if cached is not None:
-            g.replayed = True
+            current.replayed = True
             status, body, content_type = cached
             return Response(body, status=status, content_type=content_type, headers=wire.NO_CACHE)
         try:
             response = work()
         except QBOFault as fault:
-            g.fault = fault
-            response = wire.render_fault(fault, as_json=g.as_json, moment=target.now())
+            current.fault = fault
+            response = wire.render_fault(fault, as_json=current.as_json, moment=target.now())
         target.remember(request_id, (response.status_code, response.get_data(), response.content_type))
         return response
 
@@ -204,16 +226,23 @@ def write_view(segment: str) -> Response:
     rules = _rules(segment)
     if rules.name == "Preferences":
         return preferences_view()
-    op = service.new_op(company(), request.args.get("include"))
-    operation = (request.args.get("operation") or "create").lower()
+    args = request._get_current_object().args  # type: ignore[attr-defined]
+    target = company()
+    op = service.new_op(target, args.get("include"))
+    operation = (args.get("operation") or "create").lower()
     if operation not in service.WRITE_OPERATIONS:
         raise UnsupportedOperation(operation=f"operation={operation}")
-    return idempotent(lambda: respond(service.write(company(), rules, operation, parse_body(), op)))
+
+    def work() -> Response:
+        payload = service.write(target, rules, operation, parse_body(), op)
+        return respond(payload, stored=_is_stored(target, rules.name, payload))
+
+    return idempotent(work)
 
 
 def read_view(segment: str, entity_id: str) -> Response:
     rules = _rules(segment)
-    return respond(service.read(company(), rules, entity_id, request.args.get("include")))
+    return respond(service.read(company(), rules, entity_id, request.args.get("include")), stored=True)
 
 
 def query_view() -> Response:

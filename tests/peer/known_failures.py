@@ -1,22 +1,10 @@
 """Peer-suite tests that fail against the simulator, each with why (docs/real-clients.md lists them too).
 
-A test listed here may pass (a later branch fixes it); a failure not listed here fails ``test_peer_suite``.
+A failure not listed here fails ``test_peer_suite``.
 Keys are ``<module file>::<class>::<test>`` of python-quickbooks' ``tests/integration``.
 """
 
 KNOWN_FAILURES: dict[str, str] = {
-    # --- endpoints another branch builds (reports: Attachable with /upload) ---
-    "test_attachable.py::AttachableTest::test_create_file":
-        "Attachable and /upload are built on the reports branch",
-    "test_attachable.py::AttachableTest::test_create_file_from_bytes":
-        "Attachable and /upload are built on the reports branch",
-    "test_attachable.py::AttachableTest::test_create_note":
-        "Attachable is built on the reports branch",
-    "test_attachable.py::AttachableTest::test_update_note":
-        "Attachable is built on the reports branch",
-    # --- issue 14 (fidelity branch) ---
-    "test_invoice.py::InvoiceTest::test_invoice_link":
-        "?include=invoiceLink (issue 14 item 9, fidelity branch)",
     # --- data only Intuit's sample company has ---
     "test_payment.py::PaymentTest::test_getall":
         "expects at least 5 payments already in the company (Intuit's sample data); a fresh simulator company "

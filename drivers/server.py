@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import logging
 import sys
 import threading
 import traceback
@@ -18,12 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, request
-from waitress.server import create_server
 
 from drivers.codec import CodecError, decode, encode
 from drivers.model import Company, DriverInfo, QuickBooksSite
 from drivers.openapi import ERROR_STATUS, openapi_document
 from drivers.protocol import LIFECYCLE, OPERATIONS, PROTOCOL_VERSION, DriverError
+from simulator.server import ThreadedServer
 
 __all__ = ["create_driver_app", "DriverServer"]
 
@@ -198,49 +197,8 @@ def _body() -> dict[str, Any]:
     return data
 
 
-class DriverServer:
+class DriverServer(ThreadedServer):
     """``with DriverServer(app) as server: server.url`` — waitress in a thread (port 0 picks a free one)."""
 
     def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
-        logging.getLogger("waitress").setLevel(logging.ERROR)
-        # waitress sleeps in select() until a socket is ready; stop() wakes it through its trigger
-        self._server = create_server(app, host=host, port=port, threads=threads, ident="caspen-driver",
-                                     channel_timeout=300)
-        self.host = host
-        self.port = int(self._server.effective_port)  # type: ignore[union-attr]
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"caspen-driver:{self.port}", daemon=True)
-
-    @property
-    def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    def start(self) -> DriverServer:
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            self._server.run()
-        except OSError:
-            if not self._stopping.is_set():
-                raise
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._server.trigger.pull_trigger(self._close_channels)  # type: ignore[union-attr]
-            self._thread.join(timeout=5)
-        self._close_channels()
-        self._server.task_dispatcher.shutdown(timeout=2)  # type: ignore[union-attr]
-
-    def _close_channels(self) -> None:
-        for channel in list(self._server._map.values()):  # type: ignore[union-attr]
-            channel.close()
-
-    def __enter__(self) -> DriverServer:
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
+        super().__init__(app, host=host, port=port, threads=threads, ident="caspen-driver")

@@ -14,7 +14,7 @@ from typing import Any
 from waitress import wasyncore
 from waitress.server import create_server
 
-__all__ = ["LiveServer", "settle_heap"]
+__all__ = ["LiveServer", "ThreadedServer", "settle_heap"]
 
 
 def settle_heap() -> None:
@@ -31,29 +31,33 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-class LiveServer:
-    """``with LiveServer(app) as server: requests.get(server.url + "/_sim/")``."""
+class ThreadedServer:
+    """A WSGI app on waitress in a daemon thread: ``with ThreadedServer(app) as server: server.url``.
 
-    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16) -> None:
-        self.app = app
-        self._backends = app.extensions["qbo_simulator"]
+    waitress sleeps in ``select()`` until a socket is ready (its ``asyncore_loop_timeout`` is whole
+    seconds; a fraction becomes 0, a loop that never waits), and :meth:`stop` wakes it through waitress'
+    trigger, so nothing polls. Port 0 picks a free port. Shared by the simulator (:class:`LiveServer`)
+    and the driver server (``caspen-sync serve-driver``).
+    """
+
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16,
+                 ident: str = "qbo-sim", **options: Any) -> None:
         logging.getLogger("waitress").setLevel(logging.ERROR)  # dropped-connection rules are expected
-        # waitress' own loop settings: it sleeps in select()/poll() until a socket is ready (its
-        # ``asyncore_loop_timeout`` is whole seconds; a fraction becomes 0, a loop that never waits).
-        # stop() wakes the loop through waitress' trigger, so no short timeout is needed to stop promptly.
-        self._server = create_server(app, host=host, port=port, threads=threads, ident="qbo-sim",
-                                     channel_timeout=300, clear_untrusted_proxy_headers=True)
+        self.app = app
+        self._server = create_server(app, host=host, port=port, threads=threads, ident=ident,
+                                     channel_timeout=300, **options)
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]
-        self._thread = threading.Thread(target=self._run, name=f"qbo-sim:{self.port}", daemon=True)
+        self.stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"{ident}:{self.port}", daemon=True)
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    def start(self) -> LiveServer:
-        self._backends.stopping.clear()
+    def start(self) -> Any:
+        self.stopping.clear()
         self._thread.start()
         return self
 
@@ -61,14 +65,14 @@ class LiveServer:
         try:
             self._server.run()
         except OSError:
-            # stop() closes the sockets from another thread, so the loop's select() may see a
-            # closed descriptor (EBADF) on its way out; that is the loop ending, not a failure
-            if not self._backends.stopping.is_set():
+            # a loop that someone else's stop() left with a closed descriptor (serve_forever in another
+            # thread): that is the loop ending, not a failure
+            if not self.stopping.is_set():
                 raise
 
     def stop(self) -> None:
         """Close the listener and every open connection (keep-alive clients too), then the workers."""
-        self._backends.stopping.set()
+        self.stopping.set()
         trigger = self._server.trigger  # type: ignore[union-attr]
         if self._thread.is_alive():
             # Close the sockets inside the loop's own thread: the trigger wakes its select() at once and
@@ -80,7 +84,6 @@ class LiveServer:
         self._close_connections()
         self._server.task_dispatcher.shutdown(timeout=2)  # type: ignore[union-attr]
         trigger.close()
-        self._backends.webhooks.close()
 
     def _close_connections(self) -> None:
         """Every channel but the trigger is closed; the trigger is only taken out of the loop's map."""
@@ -94,11 +97,29 @@ class LiveServer:
                 channel.close()
 
     def serve_forever(self) -> None:
-        self._backends.stopping.clear()
+        self.stopping.clear()
         self._server.run()
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> Any:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+class LiveServer(ThreadedServer):
+    """``with LiveServer(app) as server: requests.get(server.url + "/_sim/")``: the simulator over HTTP.
+
+    Its stop event is the app's own (``Backends.stopping``): held requests (latency and timeout rules)
+    wait on it, so stopping one app's server never releases another's.
+    """
+
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16) -> None:
+        super().__init__(app, host=host, port=port, threads=threads, ident="qbo-sim",
+                         clear_untrusted_proxy_headers=True)
+        self._backends = app.extensions["qbo_simulator"]
+        self.stopping = self._backends.stopping
+
+    def stop(self) -> None:
+        super().stop()
+        self._backends.webhooks.close()

@@ -16,7 +16,7 @@ def _(world: World, amount: Decimal) -> None:
 
     Example: When I apply a payment of $100.00 to the invoice
     """
-    world.caspen.apply_payment(world.subject, amount)
+    world.caspen.apply_payment(world.act_on(world.subject), amount)
 
 
 @when("Caspen imports payments from QuickBooks")

@@ -45,6 +45,16 @@ def _(world: World, doc_number: str) -> None:
     assert record is not None and record["SyncToken"] == "0" and record["TotalAmt"] == 88.0, record
 
 
+@given(parsers.parse('in QuickBooks the accountant adds the note "{note}" to the invoice'))
+def _(world: World, note: str) -> None:
+    """The accountant edits the invoice's private note in QuickBooks and saves: its SyncToken moves on, so
+    Caspen's next update must re-read it (QuickBooks answers 5010 to the stale one).
+
+    Example: And in QuickBooks the accountant adds the note "Client called about the due date" to the invoice
+    """
+    world.sim.user_edits(world.realm, world.subject, "Invoice", PrivateNote=note)
+
+
 @given(parsers.parse("in QuickBooks the books are closed through {closing:Date}", extra_types=EXTRA_TYPES))
 def _(world: World, closing: date) -> None:
     """Account and Settings → Advanced → Close the books.
@@ -99,3 +109,69 @@ def _(world: World, amount: Decimal) -> None:
     pairs = [(r["DocNumber"], r["Balance"]) for r in records if r]
     assert sum(Decimal(str(b)) for _, b in pairs) == amount, pairs
     world.sim.record_payment(world.realm, pairs)
+
+
+# -- what QuickBooks received (its request journal) ----------------------------------------------------------
+REQUEST_ENTITIES = {"invoice": "Invoice", "credit memo": "CreditMemo", "payment": "Payment", "customer": "Customer"}
+
+
+def _writes(entries: list[dict]) -> str:
+    return "; ".join(f"{e['operation']} {e['entity']} requestid={e.get('requestid')} → {e['status']}"
+                     + (f" ({e['fault_code']})" if e.get("fault_code") else "") for e in entries) or "nothing"
+
+
+@then(parsers.re(r"QuickBooks received exactly (?P<count>\d+) (?P<kind>invoice|credit memo|payment|customer) "
+                 r"(?P<operation>create|update|void|delete)s?"))
+def _(world: World, count: str, kind: str, operation: str) -> None:
+    """How many write requests of that kind QuickBooks received since the scenario's last action (every
+    attempt counts, automatic retries included).
+
+    Example: And QuickBooks received exactly 1 invoice create
+    """
+    writes = world.writes_since_mark(REQUEST_ENTITIES[kind], operation)
+    assert len(writes) == int(count), (f"expected QuickBooks to receive exactly {count} {kind} {operation}(s) since "
+                                       f"the last action on {world.acted_on}; it received {len(writes)}: "
+                                       f"{_writes(writes)}")
+
+
+@then("Caspen did not retry automatically")
+def _(world: World) -> None:
+    """Since the scenario's last action, every write (each create, update or void of each document) reached
+    QuickBooks once: Caspen did not send any of them again by itself (the article's definitive errors).
+
+    Example: And Caspen did not retry automatically
+    """
+    writes = world.writes_since_mark()
+    kinds = [(e["entity"], e["operation"]) for e in writes]
+    repeated = [e for e in writes if kinds.count((e["entity"], e["operation"])) > 1]
+    assert writes and not repeated, (f"expected Caspen to send each write once after the last action on "
+                                     f"{world.acted_on} and wait for the user; QuickBooks received: {_writes(writes)}")
+
+
+@then("Caspen retried automatically")
+def _(world: World) -> None:
+    """Since the scenario's last action, Caspen sent some write (e.g. the invoice create) more than once by
+    itself: what a transient QuickBooks failure calls for.
+
+    Example: And Caspen retried automatically
+    """
+    writes = world.writes_since_mark()
+    kinds = [(e["entity"], e["operation"]) for e in writes]
+    assert any(kinds.count(kind) > 1 for kind in kinds), \
+        f"expected Caspen to send a failed write again by itself; QuickBooks received: {_writes(writes)}"
+
+
+@then("every attempt reused the same request id")
+def _(world: World) -> None:
+    """Automatic retries of one write carry the requestid of its first attempt, so QuickBooks never applies
+    it twice: since the scenario's last action, each kind of write (e.g. the invoice create) has one
+    requestid over all its attempts.
+
+    Example: And every attempt reused the same request id
+    """
+    writes = world.writes_since_mark()
+    ids: dict[tuple[str, str], set] = {}
+    for entry in writes:
+        ids.setdefault((entry["entity"], entry["operation"]), set()).add(entry.get("requestid"))
+    assert writes and all(None not in found and len(found) == 1 for found in ids.values()), \
+        f"expected one request id over every attempt of each write; QuickBooks received: {_writes(writes)}"

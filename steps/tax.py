@@ -30,6 +30,7 @@ def _(world: World, name: str, rate: Decimal) -> None:
         world.caspen.add_tax_rate(name, rate)
 
 
+@given(parsers.parse('in Settings → Taxes I sync "{rate}" with the QuickBooks tax code "{code}"'))
 @when(parsers.parse('in Settings → Taxes I sync "{rate}" with the QuickBooks tax code "{code}"'))
 def _(world: World, rate: str, code: str) -> None:
     """The rate → Actions → Sync with QuickBooks → choose the QuickBooks tax code → Sync.

@@ -95,6 +95,13 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
                                        entity=field(data, "entity", required=False))
         return ok(record)
 
+    @bp.post("/companies/<realm_id>/actions/edit")
+    def user_edit(realm_id: str) -> Response:
+        data = body()
+        record = user_actions.edit(company(realm_id), field(data, "doc_number"), field(data, "fields", dict),
+                                   entity=field(data, "entity", required=False))
+        return ok(record)
+
     @bp.post("/companies/<realm_id>/actions/invoices")
     def user_invoice(realm_id: str) -> Response:
         data = body()

@@ -11,6 +11,8 @@ Feature: Transient QuickBooks failures are retried without duplicates
     Given QuickBooks answers the next invoice create with <failure>
     When I finalize an invoice for "Jo Citizen" of $60.00 with GST
     Then the QuickBooks status card shows "Synced"
+    And QuickBooks received exactly 2 invoice creates
+    And every attempt reused the same request id
     And QuickBooks has exactly 1 invoice for it
 
     Examples:

@@ -334,7 +334,54 @@ def _(world: World, amount: Decimal) -> None:
 
 
 @then(parsers.parse("QuickBooks has a credit memo with a total of {amount:Money}", extra_types=EXTRA_TYPES))
+@then(parsers.parse("QuickBooks has the credit memo with a total of {amount:Money}", extra_types=EXTRA_TYPES))
 def _(world: World, amount: Decimal) -> None:
-    """Example: And QuickBooks has a credit memo with a total of $22.00"""
-    memos = world.sim.records(world.realm, "CreditMemo")
-    assert [Decimal(str(m["TotalAmt"])) for m in memos] == [amount], memos
+    """The credit memo of the scenario's credit note (its CN number), with that TotalAmt.
+
+    Example: And QuickBooks has the credit memo with a total of $22.00
+    """
+    number = world.credit_note
+    assert number is not None, "this scenario has issued no credit note"
+    memo = world.quickbooks_invoice(number, entity="CreditMemo")
+    assert memo is not None, f"QuickBooks has no credit memo numbered {number}"
+    assert Decimal(str(memo["TotalAmt"])) == amount, \
+        f"expected QuickBooks' credit memo {number} to total {amount:.2f}; it totals {memo['TotalAmt']:.2f}"
+
+
+@then(parsers.parse("QuickBooks has credit memos numbered {first} and {second}"))
+def _(world: World, first: str, second: str) -> None:
+    """Example: And QuickBooks has credit memos numbered CN0007 and CN0007-A"""
+    numbers = sorted(r.get("DocNumber") or "" for r in world.sim.records(world.realm, "CreditMemo"))
+    assert numbers == sorted([first, second]), \
+        f"expected QuickBooks' credit memos {first} and {second}; it has {', '.join(numbers) or 'none'}"
+
+
+@then(parsers.re(r"the (?P<tax>GST|VAT|GST/HST|sales tax|tax) in QuickBooks is (?P<amount>\S+)"))
+def _(world: World, tax: str, amount: str) -> None:
+    """The invoice's total tax as QuickBooks computed it (``TxnTaxDetail.TotalTax``).
+
+    Example: And the GST in QuickBooks is $19.80
+    """
+    expected = money(amount)
+    record = world.quickbooks_invoice()
+    assert record is not None, f"QuickBooks has no invoice {world.subject}"
+    total_tax = Decimal(str((record.get("TxnTaxDetail") or {}).get("TotalTax", 0)))
+    assert total_tax == expected, f"expected {tax} of {expected:.2f} on {world.subject} in QuickBooks; it has {total_tax:.2f}"
+
+
+@then(parsers.parse('in QuickBooks line {position:d} has the tax code "{code}"'))
+def _(world: World, position: int, code: str) -> None:
+    """The QuickBooks tax code on a line of the invoice (lines count from 1; by the code's name, or TAX/NON
+    in a US company).
+
+    Example: And in QuickBooks line 2 has the tax code "FRE"
+    """
+    record = world.quickbooks_invoice()
+    assert record is not None, f"QuickBooks has no invoice {world.subject}"
+    sales = [line for line in record["Line"] if line.get("DetailType") == "SalesItemLineDetail"]
+    assert 1 <= position <= len(sales), f"{world.subject} has {len(sales)} line(s) in QuickBooks, not {position}"
+    value = (sales[position - 1]["SalesItemLineDetail"].get("TaxCodeRef") or {}).get("value")
+    names = {c["Id"]: c["Name"] for c in world.sim.records(world.realm, "TaxCode")}
+    shown = names.get(value, value)
+    assert shown == code, f'expected line {position} of {world.subject} in QuickBooks to have the tax code "{code}"; ' \
+                          f"it has {shown!r}"

@@ -34,6 +34,8 @@ REGIONS: dict[str, tuple[str, tuple[tuple[str, int, str], ...]]] = {
     "Australia": ("AU", (("GST", 10, "GST"), ("GST free", 0, "FRE"))),
     "United Kingdom": ("UK", (("VAT", 20, "20.0% S"), ("VAT zero", 0, "0.0% Z"))),
     "Canada": ("CA", (("GST/HST", 13, "HST ON"), ("Zero-rated", 0, "Zero-rated"))),
+    # QuickBooks US: lines are taxable (TAX) or not (NON); the rate comes from the invoice's sales tax code
+    "United States": ("US", (("Sales tax", 8, "California"), ("Non-taxable", 0, "NON"))),
 }
 
 

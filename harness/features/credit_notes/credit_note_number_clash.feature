@@ -15,3 +15,5 @@ Feature: A credit note number QuickBooks already uses
     When in QuickBooks the credit memo CN0007 is renumbered to CN0007-A
     And I press Retry on the credit note's status card
     Then the credit note's QuickBooks status card shows "Synced"
+    And QuickBooks has credit memos numbered CN0007 and CN0007-A
+    And QuickBooks has the credit memo with a total of $22.00

@@ -108,6 +108,10 @@ class SimulatorHandle:
             body["entity"] = entity
         return self.call("POST", f"/companies/{realm_id}/actions/edit", body)
 
+    def unlink_payments(self, realm_id: str, doc_number: str) -> list[dict[str, Any]]:
+        """Unlink every payment from an invoice in QuickBooks (each stays as unapplied credit)."""
+        return self.call("POST", f"/companies/{realm_id}/actions/unlink-payments", {"doc_number": doc_number})["payments"]
+
     def user_creates_invoice(self, realm_id: str, *, customer: str, lines: list[dict[str, Any]],
                              doc_number: str | None = None, entity: str = "Invoice", **fields: Any) -> dict[str, Any]:
         """Key a document (an Invoice or a CreditMemo) into QuickBooks by hand."""

@@ -238,7 +238,9 @@ def _(world: World, amount: Decimal) -> None:
     """Example: And QuickBooks has the new invoice with a total of $330.00"""
     assert world.new_invoice is not None, "no invoice was recreated"
     record = world.quickbooks_invoice(world.new_invoice)
-    assert record is not None and Decimal(str(record["TotalAmt"])) == amount, record
+    assert record is not None, f"QuickBooks has no invoice {world.new_invoice}"
+    assert Decimal(str(record["TotalAmt"])) == amount, \
+        f"expected QuickBooks' invoice {world.new_invoice} to total {amount:.2f}; it totals {record['TotalAmt']:.2f}"
 
 
 @then("QuickBooks' total matches Caspen's to the cent")
@@ -246,15 +248,19 @@ def _(world: World) -> None:
     """Example: And QuickBooks' total matches Caspen's to the cent"""
     record = world.quickbooks_invoice()
     caspen = world.caspen.totals(world.subject)
-    assert record is not None
-    assert Decimal(str(record["TotalAmt"])) == caspen.total, f"QuickBooks {record['TotalAmt']} ≠ Caspen {caspen.total}"
-    assert Decimal(str(record["TxnTaxDetail"]["TotalTax"])) == caspen.tax
+    assert record is not None, f"QuickBooks has no invoice {world.subject}"
+    quickbooks = (Decimal(str(record["TotalAmt"])), Decimal(str(record["TxnTaxDetail"]["TotalTax"])))
+    assert quickbooks == (caspen.total, caspen.tax), \
+        f"{world.subject}: Caspen's total {caspen.total:.2f} (tax {caspen.tax:.2f}), QuickBooks' TotalAmt " \
+        f"{quickbooks[0]:.2f} (TotalTax {quickbooks[1]:.2f})"
 
 
 @then("QuickBooks has no invoice for it")
 def _(world: World) -> None:
     """Example: And QuickBooks has no invoice for it"""
-    assert world.quickbooks_invoice(world.subject) is None
+    record = world.quickbooks_invoice(world.subject)
+    assert record is None, f"expected no invoice {world.subject} in QuickBooks; it has one (Id {record and record['Id']}, " \
+                           f"total {record and record['TotalAmt']})"
 
 
 @then(parsers.parse("QuickBooks has exactly {count:d} invoice for it"))
@@ -289,14 +295,17 @@ def _(world: World) -> None:
 def _(world: World, name: str) -> None:
     """Example: And the QuickBooks customer is "Jo Citizen (Caspen 00042)\""""
     record = world.quickbooks_invoice()
-    assert record is not None and record["CustomerRef"]["name"] == name, record and record["CustomerRef"]
+    assert record is not None, f"QuickBooks has no invoice {world.subject}"
+    assert record["CustomerRef"].get("name") == name, \
+        f'expected {world.subject} to belong to the QuickBooks customer "{name}"; it belongs to ' \
+        f'"{record["CustomerRef"].get("name")}"'
 
 
 @then(parsers.parse('QuickBooks has {count:d} customer named "{name}"'))
 def _(world: World, count: int, name: str) -> None:
     """Example: Then QuickBooks has 1 customer named "Jo Citizen (Caspen 00042)\""""
     found = [c for c in world.sim.records(world.realm, "Customer") if c["DisplayName"] == name]
-    assert len(found) == count, found
+    assert len(found) == count, f'expected {count} QuickBooks customer(s) named "{name}"; QuickBooks has {len(found)}'
 
 
 @then("both invoices belong to that QuickBooks customer")
@@ -330,7 +339,10 @@ def _(world: World, amount: Decimal) -> None:
     """Example: And in QuickBooks the invoice is voided with a total of $0.00"""
     record = world.quickbooks_invoice()
     assert record is not None
-    assert Decimal(str(record["TotalAmt"])) == amount and record["PrivateNote"].startswith("Voided"), record
+    assert str(record.get("PrivateNote") or "").startswith("Voided"), \
+        f"expected {world.subject} to be voided in QuickBooks; it is not (total {record['TotalAmt']:.2f})"
+    assert Decimal(str(record["TotalAmt"])) == amount, \
+        f"expected the voided {world.subject} to total {amount:.2f} in QuickBooks; it totals {record['TotalAmt']:.2f}"
 
 
 @then(parsers.parse("QuickBooks has a credit memo with a total of {amount:Money}", extra_types=EXTRA_TYPES))

@@ -50,4 +50,5 @@ def _(world: World, wording: str) -> None:
     Example: And QuickBooks said "Make sure all your transactions have a GST rate before you save."
     """
     card = world.card()
-    assert card is not None and wording in (card.detail or ""), card and card.detail
+    assert card is not None and wording in (card.detail or ""), \
+        f'{world.acted_on}: expected QuickBooks\' Detail to say "{wording}"; it says {card.detail if card else "nothing"!r}'

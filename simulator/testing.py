@@ -101,6 +101,17 @@ class SimulatorHandle:
             body["entity"] = entity
         return self.call("POST", f"/companies/{realm_id}/actions/renumber", body)
 
+    def user_edits(self, realm_id: str, doc_number: str, entity: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Change fields of a document in QuickBooks as its user would (its SyncToken moves)."""
+        body: dict[str, Any] = {"doc_number": doc_number, "fields": fields}
+        if entity:
+            body["entity"] = entity
+        return self.call("POST", f"/companies/{realm_id}/actions/edit", body)
+
+    def unlink_payments(self, realm_id: str, doc_number: str) -> list[dict[str, Any]]:
+        """Unlink every payment from an invoice in QuickBooks (each stays as unapplied credit)."""
+        return self.call("POST", f"/companies/{realm_id}/actions/unlink-payments", {"doc_number": doc_number})["payments"]
+
     def user_creates_invoice(self, realm_id: str, *, customer: str, lines: list[dict[str, Any]],
                              doc_number: str | None = None, entity: str = "Invoice", **fields: Any) -> dict[str, Any]:
         """Key a document (an Invoice or a CreditMemo) into QuickBooks by hand."""
@@ -143,6 +154,10 @@ class SimulatorHandle:
 
     def expire_refresh_tokens(self, realm_id: str) -> None:
         self.call("POST", f"/companies/{realm_id}/tokens/expire-refresh")
+
+    def clock(self) -> dict[str, Any]:
+        """QuickBooks' clock: ``{"now": ISO 8601, "offset_seconds": how far it was moved from real time}``."""
+        return self.call("GET", "/clock")
 
     def advance_clock(self, *, seconds: float = 0, days: float = 0) -> str:
         return self.call("POST", "/clock/advance", {"seconds": seconds, "days": days})["now"]

@@ -18,7 +18,7 @@ from simulator.entities.base import bump, op_for
 from simulator.entities.names import deactivate_by_user
 from simulator.entities.tax import create_tax_code
 
-__all__ = ["ActionError", "find_sales_form", "renumber", "create_invoice", "create_tax_code_with_rate",
+__all__ = ["ActionError", "find_sales_form", "renumber", "edit", "unlink_payments", "create_invoice", "create_tax_code_with_rate",
            "set_tax_code_active", "record_payment", "set_preference", "set_setting", "find_tax_code"]
 
 
@@ -45,6 +45,35 @@ def renumber(company: Company, reference: str, new_number: str, *, entity: str |
         name, current = find_sales_form(company, reference, entity)
         body = {**copy.deepcopy(current), "DocNumber": new_number, "sparse": True}
         return BY_NAME[name].update(company, body, op_for(company), sparse=True)
+
+
+def edit(company: Company, reference: str, fields: dict[str, Any], *, entity: str | None = None) -> dict[str, Any]:
+    """Change some fields of a document (its memo, its note...) and save, as a user in QuickBooks would:
+    a sparse update, so its SyncToken moves and an API client holding the old one gets a 5010."""
+    if not fields:
+        raise ActionError("say which fields to change, e.g. {\"PrivateNote\": \"Client called\"}")
+    with company.lock:
+        name, current = find_sales_form(company, reference, entity)
+        body = {**{k: v for k, v in current.items() if k in ("Id", "SyncToken")}, **fields, "sparse": True}
+        return BY_NAME[name].update(company, body, op_for(company), sparse=True)
+
+
+def unlink_payments(company: Company, reference: str) -> list[dict[str, Any]]:
+    """Unlink every payment from an invoice, as a user editing each payment in QuickBooks would: the
+    payment keeps its total as the customer's unapplied credit; the invoice's balance and LinkedTxn follow."""
+    with company.lock:
+        _, invoice = find_sales_form(company, reference, "Invoice")
+        changed = []
+        for payment in list(company.store("Payment")):
+            lines = payment.get("Line") or []
+            kept = [line for line in lines if not any(t.get("TxnType") == "Invoice" and t.get("TxnId") == invoice["Id"]
+                                                      for t in line.get("LinkedTxn", []))]
+            if len(kept) != len(lines):
+                body = {"Id": payment["Id"], "SyncToken": payment["SyncToken"], "Line": kept, "sparse": True}
+                changed.append(BY_NAME["Payment"].update(company, body, op_for(company), sparse=True))
+        if not changed:
+            raise ActionError(f"no payment in company {company.realm_id} is linked to invoice {reference!r}")
+        return changed
 
 
 def create_invoice(company: Company, *, customer: str, lines: list[dict[str, Any]], doc_number: str | None = None,

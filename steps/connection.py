@@ -123,7 +123,7 @@ def _(world: World) -> None:
 def _(world: World) -> None:
     """Example: And the QuickBooks connection is marked expired"""
     state = world.caspen.connection_state()
-    assert state == "expired", state
+    assert state == "expired", f"expected Caspen's QuickBooks connection to be marked expired; it is {state}"
 
 
 @then("Caspen made no further calls to QuickBooks")
@@ -133,4 +133,5 @@ def _(world: World) -> None:
     Example: And Caspen made no further calls to QuickBooks
     """
     calls = world.calls_since_mark()
-    assert calls == [], [f"{c['method']} {c['path']} → {c['status']}" for c in calls]
+    assert calls == [], "expected no further call to QuickBooks; it received: " + \
+        "; ".join(f"{c['method']} {c['path']} ({c['status']})" for c in calls)

@@ -16,7 +16,7 @@ def _(world: World, amount: Decimal) -> None:
 
     Example: When I apply a payment of $100.00 to the invoice
     """
-    world.caspen.apply_payment(world.subject, amount)
+    world.caspen.apply_payment(world.act_on(world.subject), amount)
 
 
 @when("Caspen imports payments from QuickBooks")
@@ -29,11 +29,13 @@ def _(world: World) -> None:
 def _(world: World, amount: Decimal) -> None:
     """Example: Then the invoice balance in Caspen is $0.00"""
     balance = world.caspen.balance(world.subject)
-    assert balance == amount, balance
+    assert balance == amount, f"expected {world.subject}'s balance in Caspen to be {amount:.2f}; it is {balance:.2f}"
 
 
 @then(parsers.parse("in QuickBooks the invoice balance is {amount:Money}", extra_types=EXTRA_TYPES))
 def _(world: World, amount: Decimal) -> None:
     """Example: And in QuickBooks the invoice balance is $100.00"""
     record = world.quickbooks_invoice()
-    assert record is not None and Decimal(str(record["Balance"])) == amount, record and record["Balance"]
+    assert record is not None, f"QuickBooks has no invoice {world.subject}"
+    assert Decimal(str(record["Balance"])) == amount, \
+        f"expected {world.subject}'s balance in QuickBooks to be {amount:.2f}; it is {record['Balance']:.2f}"

@@ -30,6 +30,7 @@ def _(world: World, name: str, rate: Decimal) -> None:
         world.caspen.add_tax_rate(name, rate)
 
 
+@given(parsers.parse('in Settings → Taxes I sync "{rate}" with the QuickBooks tax code "{code}"'))
 @when(parsers.parse('in Settings → Taxes I sync "{rate}" with the QuickBooks tax code "{code}"'))
 def _(world: World, rate: str, code: str) -> None:
     """The rate → Actions → Sync with QuickBooks → choose the QuickBooks tax code → Sync.
@@ -49,4 +50,5 @@ def _(world: World, wording: str) -> None:
     Example: And QuickBooks said "Make sure all your transactions have a GST rate before you save."
     """
     card = world.card()
-    assert card is not None and wording in (card.detail or ""), card and card.detail
+    assert card is not None and wording in (card.detail or ""), \
+        f'{world.acted_on}: expected QuickBooks\' Detail to say "{wording}"; it says {card.detail if card else "nothing"!r}'

@@ -19,13 +19,25 @@ FAILURES = {
 
 @given(parsers.parse("QuickBooks answers the next invoice create with {failure}"))
 def _(world: World, failure: str) -> None:
-    """One failure on the next invoice create: throttling, an outage page, a dropped connection after saving.
+    """One failure on the next invoice create: throttling, an outage page, a dropped connection after
+    saving, a timeout.
 
     Example: Given QuickBooks answers the next invoice create with throttling
     """
     if failure not in FAILURES:
         raise AssertionError(f"failure is one of: {', '.join(FAILURES)}")
     world.sim.add_fault(realm_id=world.realm, entity="Invoice", operation="create", times=1, **FAILURES[failure])
+
+
+@given(parsers.parse("QuickBooks answers every invoice create with {failure}"))
+def _(world: World, failure: str) -> None:
+    """A lasting failure: every invoice create fails that way until QuickBooks recovers (e.g. an outage).
+
+    Example: Given QuickBooks answers every invoice create with an outage page
+    """
+    if failure not in FAILURES:
+        raise AssertionError(f"failure is one of: {', '.join(FAILURES)}")
+    world.sim.add_fault(realm_id=world.realm, entity="Invoice", operation="create", **FAILURES[failure])
 
 
 @given("QuickBooks fails every invoice create with a system failure")

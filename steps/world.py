@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -34,6 +34,8 @@ REGIONS: dict[str, tuple[str, tuple[tuple[str, int, str], ...]]] = {
     "Australia": ("AU", (("GST", 10, "GST"), ("GST free", 0, "FRE"))),
     "United Kingdom": ("UK", (("VAT", 20, "20.0% S"), ("VAT zero", 0, "0.0% Z"))),
     "Canada": ("CA", (("GST/HST", 13, "HST ON"), ("Zero-rated", 0, "Zero-rated"))),
+    # QuickBooks US: lines are taxable (TAX) or not (NON); the rate comes from the invoice's sales tax code
+    "United States": ("US", (("Sales tax", 8, "California"), ("Non-taxable", 0, "NON"))),
 }
 
 
@@ -57,8 +59,13 @@ class World:
     latest: str | None = None
     new_invoice: str | None = None
     credit_note: str | None = None
+    #: the document the scenario last acted on (created, finalized, edited, retried, paid, voided): what
+    #: "the QuickBooks status card" and "Retry on the status card" refer to
+    current: str | None = None
     invoices: list[str] = field(default_factory=list)
     journal_mark: int = 0
+    #: how far this scenario moved Caspen's clock (seconds; only with the driver's ``clock`` capability)
+    caspen_clock_offset: float = 0.0
     #: every company the scenario made or loaded (all are removed afterwards)
     companies: list[str] = field(default_factory=list)
 
@@ -127,10 +134,28 @@ class World:
         self.latest = document.number
         if document.number not in self.invoices:
             self.invoices.append(document.number)
+        self.current = document.number
         return document.number
 
+    def act_on(self, number: str | None) -> str:
+        """The scenario is about to act on document ``number``: it becomes "the document just acted on" and
+        QuickBooks' request journal is marked, so request steps count only what this action caused."""
+        if number is None:
+            raise AssertionError("this scenario has no such document yet")
+        self.mark_journal()
+        self.current = number
+        return number
+
+    @property
+    def acted_on(self) -> str:
+        """The number of the document the scenario last acted on (its status card, its Retry)."""
+        if self.current is None:
+            raise AssertionError("this scenario has not created or acted on a document yet")
+        return self.current
+
     def card(self, number: str | None = None) -> StatusCard | None:
-        return self.caspen.status_card(number or self.subject)
+        """The status card of ``number``, by default of the document the scenario last acted on."""
+        return self.caspen.status_card(number or self.acted_on)
 
     def quickbooks_invoice(self, number: str | None = None, entity: str = "Invoice") -> dict[str, Any] | None:
         doc_number = number or self.subject
@@ -138,12 +163,21 @@ class World:
         return found[0] if found else None
 
     def mark_journal(self) -> None:
-        entries = self.sim.journal()
+        entries = self.sim.journal(limit=1)
         self.journal_mark = entries[-1]["seq"] if entries else 0
 
     def calls_since_mark(self) -> list[dict[str, Any]]:
-        return [e for e in self.sim.journal() if e["seq"] > self.journal_mark
+        """Every API request for the scenario's company and every OAuth token/revoke request since the last
+        action (the journal's ``seq`` after :meth:`mark_journal`)."""
+        return [e for e in self.sim.journal(since=self.journal_mark) if e["seq"] > self.journal_mark
                 and (e["realm_id"] == self.realm_id or e["path"].startswith(("/oauth2/", "/v2/oauth2/")))]
+
+    def writes_since_mark(self, entity: str | None = None, operation: str | None = None) -> list[dict[str, Any]]:
+        """The write requests (create, update, delete, void...) QuickBooks received since the last action,
+        optionally only for ``entity`` (``Invoice``) and ``operation`` (``create``)."""
+        return [e for e in self.calls_since_mark() if e["method"] == "POST" and e.get("entity")
+                and e.get("operation") not in (None, "read", "query", "token", "revoke")
+                and (entity is None or e["entity"] == entity) and (operation is None or e["operation"] == operation)]
 
     def pass_time(self, delta: timedelta) -> None:
         """QuickBooks' clock moves on; Caspen's too when the driver has the ``clock`` capability (scenarios
@@ -151,6 +185,14 @@ class World:
         self.sim.advance_clock(seconds=delta.total_seconds())
         if "clock" in self.driver.capabilities:
             self.caspen.advance_clock(delta.total_seconds())
+            self.caspen_clock_offset += delta.total_seconds()
+
+    def caspen_time_of(self, quickbooks_time: datetime) -> datetime:
+        """Caspen's scenario clock at the moment QuickBooks' clock read ``quickbooks_time``: QuickBooks' clock
+        runs ``offset_seconds`` from real time (other scenarios of the session moved it), Caspen's
+        :attr:`caspen_clock_offset`."""
+        offset = self.sim.clock()["offset_seconds"]
+        return quickbooks_time - timedelta(seconds=offset - self.caspen_clock_offset)
 
 
 @pytest.fixture(scope="session")

@@ -137,6 +137,12 @@ class BusinessValidationError(QuickBooksError):
     fault_code = "6000"
 
     @property
+    def blocks_on_payments(self) -> bool:
+        """Whether QuickBooks refuses because payments are applied to the transaction (a void of a paid
+        invoice: "Delete or unlink the payments before voiding it") [INF: wording as the simulator words it]."""
+        return "payment" in (self.detail or "").lower()
+
+    @property
     def is_tax(self) -> bool:
         """Whether QuickBooks is complaining about tax (a missing, unknown or inactive tax code)."""
         text = (self.detail or "").lower()

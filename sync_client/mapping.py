@@ -23,6 +23,8 @@ from sync_client.domain import HUNDRED, Document, LineKind, TaxMode, TaxRate, To
 
 __all__ = ["GLOBAL_TAX", "document_payload", "payload_hash", "compare_totals", "payment_payload"]
 
+#: QuickBooks US line tax codes: taxable, non-taxable (the rate is the invoice's TxnTaxCodeRef)
+US_PSEUDO_CODES = ("TAX", "NON")
 GLOBAL_TAX = {TaxMode.EXCLUSIVE: "TaxExcluded", TaxMode.INCLUSIVE: "TaxInclusive", TaxMode.NONE: "NotApplicable"}
 
 
@@ -35,9 +37,16 @@ def _number(value: Decimal) -> float | int:
 
 
 def document_payload(document: Document, *, customer_id: str, item_ids: dict[str, str],
-                     rates: dict[str, TaxRate], due_date: Any = None) -> dict[str, Any]:
-    """The body of a QuickBooks Invoice / CreditMemo create (add ``Id``/``SyncToken`` to update)."""
+                     rates: dict[str, TaxRate], due_date: Any = None, us_sales_tax: bool = False) -> dict[str, Any]:
+    """The body of a QuickBooks Invoice / CreditMemo create (add ``Id``/``SyncToken`` to update).
+
+    ``us_sales_tax``: a US company, where a line is only taxable (``TAX``) or not (``NON``) and the rate
+    comes from one sales tax code for the whole invoice (``TxnTaxDetail.TxnTaxCodeRef``): a Caspen rate
+    linked to a sales tax code makes its lines ``TAX`` and names that code on the invoice; a rate linked
+    to ``NON`` makes them non-taxable (QuickBooks Online US, Invoice reference: TaxCodeRef, TxnTaxDetail).
+    """
     lines: list[dict[str, Any]] = []
+    sales_tax_code: str | None = None
     for line in document.lines:
         rate = rates.get(line.tax_rate) if line.tax_rate else None
         detail: dict[str, Any] = {
@@ -51,7 +60,10 @@ def document_payload(document: Document, *, customer_id: str, item_ids: dict[str
             detail["TaxInclusiveAmt"] = _money(line.amount)
             amount = cents(line.amount / (1 + percent / HUNDRED))
         if rate is not None and rate.qbo_tax_code_id:
-            detail["TaxCodeRef"] = {"value": rate.qbo_tax_code_id}
+            code = rate.qbo_tax_code_id
+            if us_sales_tax and code not in US_PSEUDO_CODES:
+                sales_tax_code, code = code, "TAX"
+            detail["TaxCodeRef"] = {"value": code}
         wire: dict[str, Any] = {"DetailType": "SalesItemLineDetail", "Amount": _money(amount),
                                 "SalesItemLineDetail": detail}
         if line.description:
@@ -71,6 +83,8 @@ def document_payload(document: Document, *, customer_id: str, item_ids: dict[str
         "Line": lines,
         "GlobalTaxCalculation": GLOBAL_TAX[document.tax_mode],
     }
+    if sales_tax_code is not None:
+        body["TxnTaxDetail"] = {"TxnTaxCodeRef": {"value": sales_tax_code}}
     if document.issue_date is not None:
         body["TxnDate"] = document.issue_date.isoformat()
     if due_date is not None:

@@ -9,6 +9,7 @@ update of an invoice that predates the connection  no          ``Update failed: 
 6140 duplicate DocNumber                           yes         ``Duplicate document number``
 6000 about tax                                     yes         ``Business validation error (tax)``
 voided in Caspen                                   —           *(no card)*
+void refused: a payment is applied in QuickBooks   yes         ``Void failed: payment recorded in QuickBooks``
 anything else                                      yes         QuickBooks' exact ``Message`` (``Detail`` kept)
 =================================================  ==========  ===================================
 
@@ -43,6 +44,9 @@ TITLES = {
     "invalid-refresh-token": "Invalid refresh token",
     "duplicate-document-number": "Duplicate document number",
     "tax-business-validation": "Business validation error (tax)",
+    # not an article case: Caspen's decision for an invoice paid in QuickBooks, then voided in Caspen
+    # (docs/sync-client.md, "Voiding an invoice paid in QuickBooks")
+    "void-paid-in-quickbooks": "Void failed: payment recorded in QuickBooks",
 }
 FIXES = {
     "required-param-missing": "Revert the invoice to Draft, add at least one line item (or delete it), then Finalize: "
@@ -55,6 +59,8 @@ FIXES = {
     "tax-business-validation": "Settings → Taxes → the rate → Actions → Sync with QuickBooks: choose the matching "
                                "QuickBooks tax code (create or re-activate it in QuickBooks first if needed); "
                                "then Retry.",
+    "void-paid-in-quickbooks": "In QuickBooks, delete the payment or unlink it from this invoice (it stays as the "
+                               "customer's credit); then Retry: Caspen voids the invoice again.",
     "unlisted-error": "Contact support with the invoice number, the error text, the time and the request id.",
 }
 
@@ -135,6 +141,8 @@ def card_for_error(error: SyncError, *, operation: str) -> CardSpec:
         return _spec("duplicate-document-number", error.code, error.message, error.detail, error.intuit_tid)
     if isinstance(error, BusinessValidationError) and error.is_tax:
         return _spec("tax-business-validation", error.code, error.message, error.detail, error.intuit_tid)
+    if isinstance(error, BusinessValidationError) and operation == "void" and error.blocks_on_payments:
+        return _spec("void-paid-in-quickbooks", error.code, error.message, error.detail, error.intuit_tid)
     if isinstance(error, (QuickBooksError, QuickBooksUnavailableError)):
         return CardSpec("unlisted-error", error.message, error.message, error.detail, error.code, error.intuit_tid,
                         True)

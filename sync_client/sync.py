@@ -134,8 +134,10 @@ class SyncEngine:
         client = self.store.client(document.client_id)
         if client is None:
             raise SyncError(f"{document.number} names unknown client {document.client_id}")
+        account = self.store.account()
         return document_payload(document, customer_id=self.refs.customer_id(qbo, client),
-                                item_ids=self.refs.item_ids(qbo), rates=self.store.tax_rates(), due_date=due_date)
+                                item_ids=self.refs.item_ids(qbo), rates=self.store.tax_rates(), due_date=due_date,
+                                us_sales_tax=account is not None and account["region"] == "US")
 
     def _push_invoice(self, qbo: QuickBooksClient, invoice: Invoice) -> Reply | None:
         payload = self.invoice_payload(qbo, invoice, due_date=invoice.due_date)

@@ -95,6 +95,17 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
                                        entity=field(data, "entity", required=False))
         return ok(record)
 
+    @bp.post("/companies/<realm_id>/actions/edit")
+    def user_edit(realm_id: str) -> Response:
+        data = body()
+        record = user_actions.edit(company(realm_id), field(data, "doc_number"), field(data, "fields", dict),
+                                   entity=field(data, "entity", required=False))
+        return ok(record)
+
+    @bp.post("/companies/<realm_id>/actions/unlink-payments")
+    def user_unlink_payments(realm_id: str) -> Response:
+        return ok({"payments": user_actions.unlink_payments(company(realm_id), field(body(), "doc_number"))})
+
     @bp.post("/companies/<realm_id>/actions/invoices")
     def user_invoice(realm_id: str) -> Response:
         data = body()

@@ -197,20 +197,25 @@ def _(patch: Patch) -> None:
 
 
 @mutation("new-requestid-per-attempt", "Every attempt of one write reuses the same requestid", "transient_failures",
-          "resilience")
+          "resilience", "unlisted-error")
 def _(patch: Patch) -> None:
+    # the bug: the requestid is made per HTTP attempt (inside the retry loop) instead of once per write, so
+    # each automatic retry of a 429/503/dropped connection reaches QuickBooks as a new write
     original = qbo.QuickBooksClient.call
 
     def call(self: qbo.QuickBooksClient, method: str, path: str, **kwargs: Any) -> Any:
-        if kwargs.get("requestid") is None:
+        session = self.session
+
+        class PerAttempt:
+            def request(self, verb: str, url: str, *, params: dict[str, Any] | None = None, **rest: Any) -> Any:
+                if params and "requestid" in params:
+                    params = {**params, "requestid": uuid.uuid4().hex}
+                return session.request(verb, url, params=params, **rest)
+        self.session = PerAttempt()  # type: ignore[assignment]
+        try:
             return original(self, method, path, **kwargs)
-        for attempt in range(self.config.retry.max_attempts):
-            try:
-                return original(self, method, path, **{**kwargs, "requestid": uuid.uuid4().hex})
-            except QuickBooksUnavailableError:
-                if attempt + 1 >= self.config.retry.max_attempts:
-                    raise
-        raise AssertionError("unreachable")
+        finally:
+            self.session = session
     patch(qbo.QuickBooksClient, "call", call)
 
 

@@ -202,6 +202,29 @@ def test_void_sends_the_void_and_removes_the_card(taxed, qbo_sim, qbo_company):
     assert taxed.invoice(invoice).status == "voided"
 
 
+def test_void_of_an_invoice_paid_in_quickbooks_asks_to_unlink_the_payment_then_retry_voids_it(
+        taxed, qbo_sim, qbo_company):
+    invoice = taxed.create_invoice(taxed.add_client("Hedy Lamarr"), lines=[service_line("200.00")])
+    assert taxed.finalize(invoice).state == "synced"
+    qbo_sim.record_payment(qbo_company, [(invoice.number, 220.0)])
+
+    taxed.void(invoice)
+
+    card = taxed.status_card(invoice)
+    assert card.title == "Void failed: payment recorded in QuickBooks" and card.retry_available
+    assert "unlink" in card.detail.lower() and "unlink" in card.fix.lower()
+    assert qbo_sim.find_invoice(qbo_company, invoice.number)["TotalAmt"] == 220.0  # not voided in QuickBooks yet
+    qbo_sim.unlink_payments(qbo_company, invoice.number)
+
+    assert taxed.retry(invoice) is None  # Retry re-sends the void, and the card goes
+
+    record = qbo_sim.find_invoice(qbo_company, invoice.number)
+    assert record["TotalAmt"] == 0 and record["PrivateNote"].startswith("Voided")
+    assert taxed.status_card(invoice) is None
+    payment = qbo_sim.records(qbo_company, "Payment")[0]
+    assert payment["TotalAmt"] == 220.0 and payment["UnappliedAmt"] == 220.0  # the customer's credit
+
+
 def test_void_of_a_failed_invoice_removes_its_card_without_a_request(taxed, qbo_sim, qbo_company):
     invoice = taxed.create_invoice(taxed.add_client("Hedy Lamarr"))
     taxed.finalize(invoice)  # 2020 card
@@ -230,3 +253,32 @@ def test_unlisted_fault_shows_exact_text_and_keeps_support_details(taxed, qbo_si
     assert invoice.number in card.support_details() and card.intuit_tid in card.support_details()
 
     assert taxed.retry(invoice).state == "synced"
+
+
+# -- a US company: sales tax ---------------------------------------------------------------------------------
+def test_a_us_invoice_sends_tax_and_non_lines_with_the_sales_tax_code_and_matches_caspen(config, clock, sleeps,
+                                                                                       qbo_sim):
+    from sync_client import CaspenAccount
+
+    realm = qbo_sim.create_company("US", customers=1)
+    try:
+        with CaspenAccount.open(":memory:", config=config, region="US", clock=clock, sleep=sleeps) as us:
+            us.connect_for_tests(realm)
+            codes = {code.name: code.id for code in us.quickbooks_tax_codes()}
+            us.add_tax_rate("Sales tax", 8)
+            us.link_tax_rate("Sales tax", codes["California"])
+            us.add_tax_rate("Non-taxable", 0)
+            us.link_tax_rate("Non-taxable", codes["NON"])
+            invoice = us.create_invoice(us.add_client("Ada Lovelace"), lines=[
+                service_line("150.00", "Sales tax"), service_line("50.00", "Non-taxable")])
+
+            assert us.finalize(invoice).state == "synced" and us.status_card(invoice).warning is None
+
+            record = qbo_sim.find_invoice(realm, invoice.number)
+            sent = [line["SalesItemLineDetail"]["TaxCodeRef"]["value"] for line in record["Line"]
+                    if line["DetailType"] == "SalesItemLineDetail"]
+            assert sent == ["TAX", "NON"]
+            assert record["TxnTaxDetail"]["TxnTaxCodeRef"]["value"] == codes["California"]
+            assert record["TxnTaxDetail"]["TotalTax"] == 12.0 and record["TotalAmt"] == 212.0
+    finally:
+        qbo_sim.delete_company(realm)

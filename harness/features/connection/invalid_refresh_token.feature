@@ -19,8 +19,10 @@ Feature: An expired or revoked QuickBooks connection
     Then that invoice's QuickBooks status card shows "Invalid refresh token"
     And Caspen made no further calls to QuickBooks
     When I disconnect and reconnect QuickBooks in Settings
-    And I press Retry on the status card
-    Then the QuickBooks status card shows "Synced"
+    And I press Retry on the invoice's status card
+    Then the invoice's QuickBooks status card shows "Synced"
+    When I press Retry on that invoice's status card
+    Then that invoice's QuickBooks status card shows "Synced"
 
   @needs:clock
   Scenario: The refresh token was not used for more than 100 days

@@ -10,6 +10,10 @@ Feature: A credit note number QuickBooks already uses
     And Caspen's next credit note number is CN0007
     When I issue a credit note for "Jo Citizen" of $20.00 with GST
     Then the credit note's QuickBooks status card shows "Duplicate document number"
+    And QuickBooks received exactly 1 credit memo create
+    And Caspen did not retry automatically
     When in QuickBooks the credit memo CN0007 is renumbered to CN0007-A
     And I press Retry on the credit note's status card
     Then the credit note's QuickBooks status card shows "Synced"
+    And QuickBooks has credit memos numbered CN0007 and CN0007-A
+    And QuickBooks has the credit memo with a total of $22.00

@@ -5,4 +5,4 @@ Feature: Credit notes sync as QuickBooks credit memos
     And a client "Jo Citizen" with client id 4200042
     When I issue a credit note for "Jo Citizen" of $20.00 with GST
     Then the credit note's QuickBooks status card shows "Synced"
-    And QuickBooks has a credit memo with a total of $22.00
+    And QuickBooks has the credit memo with a total of $22.00

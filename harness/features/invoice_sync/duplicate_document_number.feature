@@ -14,6 +14,8 @@ Feature: A document number QuickBooks already uses
     And a finalized invoice for "Jo Citizen" of $220.00 with GST
     Then the QuickBooks status card shows "Duplicate document number"
     And the status card offers Retry
+    And QuickBooks received exactly 1 invoice create
+    And Caspen did not retry automatically
     And the QuickBooks invoice <number> is untouched
     When in QuickBooks the invoice <number> is renumbered to <renumbered>
     And I press Retry on the status card

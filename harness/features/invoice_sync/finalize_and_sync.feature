@@ -23,6 +23,11 @@ Feature: Finalized invoices sync to QuickBooks
       | Inspection  | service | 1        | $120.00    | GST      |
     Then QuickBooks has no invoice for it
     And no request reached QuickBooks for the invoice
+    When I add a line "Call-out fee" of 1 × $95.00 with GST
+    And I change the quantity of line 1 to 2
+    And I change the unit price of line 2 to $85.00
+    Then no request reached QuickBooks for the invoice
+    And QuickBooks has no invoice for it
 
   Scenario: The QuickBooks customer is created once and then reused
     Given a finalized invoice for "Jo Citizen" of $100.00 with GST

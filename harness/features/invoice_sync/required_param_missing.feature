@@ -12,6 +12,8 @@ Feature: An invoice with no line items cannot be created in QuickBooks
     When I finalize the invoice
     Then the QuickBooks status card shows "Create failed: Required param missing"
     And the status card does not offer Retry
+    And QuickBooks received exactly 1 invoice create
+    And Caspen did not retry automatically
     And QuickBooks has no invoice for it
     When I revert the invoice to draft
     And I add a line "Call-out fee" of 1 × $95.00 with GST
@@ -26,3 +28,4 @@ Feature: An invoice with no line items cannot be created in QuickBooks
     When I revert the invoice to draft
     And I delete the invoice
     Then QuickBooks has no invoice for it
+    And no request reached QuickBooks for the invoice

@@ -12,6 +12,7 @@ Feature: Any other QuickBooks error is shown exactly as QuickBooks worded it
     And a finalized invoice for "Jo Citizen" of $75.00 with GST
     Then the QuickBooks status card shows "Account Period Closed"
     And the status card offers Retry
+    And Caspen did not retry automatically
     And the failure record keeps the invoice number, the exact error text, the time, code 6210 and the intuit_tid
     When in QuickBooks the books are reopened
     And I press Retry on the status card
@@ -21,6 +22,8 @@ Feature: Any other QuickBooks error is shown exactly as QuickBooks worded it
     Given QuickBooks fails every invoice create with a system failure
     And a finalized invoice for "Jo Citizen" of $75.00 with GST
     Then the QuickBooks status card shows "An application error has occurred while processing your request"
+    And Caspen retried automatically
+    And every attempt reused the same request id
     And the failure record keeps the invoice number, the exact error text, the time, code 10000 and the intuit_tid
     When QuickBooks recovers
     And I press Retry on the status card

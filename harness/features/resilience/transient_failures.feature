@@ -11,6 +11,8 @@ Feature: Transient QuickBooks failures are retried without duplicates
     Given QuickBooks answers the next invoice create with <failure>
     When I finalize an invoice for "Jo Citizen" of $60.00 with GST
     Then the QuickBooks status card shows "Synced"
+    And QuickBooks received exactly 2 invoice creates
+    And every attempt reused the same request id
     And QuickBooks has exactly 1 invoice for it
 
     Examples:
@@ -18,3 +20,16 @@ Feature: Transient QuickBooks failures are retried without duplicates
       | throttling                   |
       | an outage page               |
       | a dropped connection after saving |
+
+  Scenario: An outage that outlasts Caspen's automatic retries
+    Given QuickBooks answers every invoice create with an outage page
+    When I finalize an invoice for "Jo Citizen" of $60.00 with GST
+    Then the QuickBooks status card shows "503 Service Temporarily Unavailable"
+    And the status card offers Retry
+    And Caspen retried automatically
+    And every attempt reused the same request id
+    And QuickBooks has no invoice for it
+    When QuickBooks recovers
+    And I press Retry on the status card
+    Then the QuickBooks status card shows "Synced"
+    And QuickBooks has exactly 1 invoice for it

@@ -13,6 +13,8 @@ Feature: Tax rates that QuickBooks cannot use
     And a finalized invoice for "Jo Citizen" of $100.00 with GST
     Then the QuickBooks status card shows "Business validation error (tax)"
     And the status card offers Retry
+    And QuickBooks received exactly 1 invoice create
+    And Caspen did not retry automatically
     When in Settings → Taxes I sync "GST" with the QuickBooks tax code "GST"
     And I press Retry on the status card
     Then the QuickBooks status card shows "Synced"
@@ -53,6 +55,7 @@ Feature: Tax rates that QuickBooks cannot use
     And a finalized invoice for "Jo Citizen" of $100.00 with "<rate>"
     Then the QuickBooks status card shows "Business validation error (tax)"
     And QuickBooks said "<wording>"
+    And Caspen did not retry automatically
 
     Examples:
       | region         | rate    | wording                                                                       |

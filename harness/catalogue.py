@@ -156,11 +156,11 @@ def _regions() -> list[str]:
 
 
 def _card_titles() -> list[str]:
-    """The article's card titles (harness.articles), after the title of a synced document."""
-    from harness.articles import ARTICLE_CASES, SYNCED_TITLE
+    """The article's card titles and Caspen's own (harness.articles), after the title of a synced document."""
+    from harness.articles import ARTICLE_CASES, CASPEN_CARD_TITLES, SYNCED_TITLE
 
     literal = [case.card_title for case in ARTICLE_CASES if case.card_title and case.id != "unlisted-error"]
-    return [f'"{title}"' for title in [SYNCED_TITLE, *literal]] + [
+    return [f'"{title}"' for title in [SYNCED_TITLE, *literal, *CASPEN_CARD_TITLES]] + [
         "for any other QuickBooks fault: QuickBooks' own error text, exactly",
         "(no card): the step 'there is no QuickBooks status card'"]
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import requests
 
+from simulator.testing import session_for
+
 from drivers.codec import CodecError, decode, encode
 from drivers.model import Company, DriverInfo, QuickBooksSite
 from drivers.protocol import CAPABILITIES, LIFECYCLE, OPERATIONS, PROTOCOL_VERSION, DriverError
@@ -27,7 +29,7 @@ class HttpDriver:
     def __init__(self, url: str, *, timeout: float = 60.0, session: requests.Session | None = None) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
-        self.session = session or requests.Session()
+        self.session = session or session_for(self.url)
         self.name = self.url
         self.capabilities: frozenset[str] = frozenset()
         self.operations: frozenset[str] = frozenset()

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from drivers import model
 from drivers.protocol import CAPABILITIES, DriverError
 from sync_client import CaspenAccount, CreditNote, Invoice, RetryPolicy, SyncConfig, SyncError
+from simulator.testing import session_for
 from sync_client import StatusCard as CaspenCard
 
 __all__ = ["ReferenceDriver", "ScenarioClock"]
@@ -79,7 +80,7 @@ class ReferenceDriver:
         self.clock = ScenarioClock()
         self.company = company
         self.account = CaspenAccount.open(":memory:", config=config, region=company.country, clock=self.clock,
-                                          sleep=lambda seconds: None)
+                                          sleep=lambda seconds: None, session=session_for(site.api_base_url))
 
     def close_account(self) -> None:
         if self.account is not None:

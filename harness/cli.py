@@ -29,7 +29,8 @@ def register(commands: Any) -> None:
     gate.add_argument("--with-bundled", action="store_true",
                       help="run the bundled article suite too, with the PATHs (one verdict over both)")
     gate.add_argument("--steps", action="append", default=[], metavar="MODULE",
-                      help="also register your own step module (importable from this folder; repeatable)")
+                      help="also register your own step module, or any other pytest plugin your steps need (importable "
+                           "from this folder; repeatable): the gate does not load installed plugins by itself")
     gate.set_defaults(run=_gate)
 
     merge = commands.add_parser("gate-merge", help="merge the results of sharded gate runs into one verdict")

@@ -3,6 +3,8 @@
 * ``qbo_sim_app`` — a fresh in-process app per test (``app.test_client()`` for fast unit tests);
 * ``qbo_sim_server`` — one real HTTP server per session (waitress on an ephemeral loopback port);
 * ``qbo_sim`` — a :class:`~simulator.testing.SimulatorHandle` on that server;
+* ``qbo_sim_direct`` — the same, its control calls made in-process (no socket): for step libraries that
+  make many (the gate's world); API clients still use the server's URL;
 * ``qbo_company`` — a new Australian company on that server for this test only, removed afterwards,
   so tests (and pytest-xdist workers) never see each other's data.
 """
@@ -35,6 +37,11 @@ def qbo_sim_server() -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def qbo_sim(qbo_sim_server: LiveServer) -> SimulatorHandle:
     return SimulatorHandle(qbo_sim_server.url)
+
+
+@pytest.fixture(scope="session")
+def qbo_sim_direct(qbo_sim_server: LiveServer) -> SimulatorHandle:
+    return SimulatorHandle(qbo_sim_server.url, app=qbo_sim_server.app)
 
 
 @pytest.fixture

@@ -3,25 +3,49 @@
 Every method is one control-API call over HTTP (``requests``), so what a test does is exactly
 what a CI script or another language's client can do. Errors raise :class:`ControlAPIError`
 with the simulator's explanation.
+
+A handle made with ``app=`` (the Flask app behind ``base_url``, served by this process) makes the same
+control calls in-process through Flask's test client: the same routes, checks and JSON without a
+socket, about a quarter of the cost. The gate's steps use it (``qbo_sim_direct``: several control calls per
+scenario); what Caspen's integration sends still goes over HTTP to ``base_url``.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
-__all__ = ["SimulatorHandle", "ControlAPIError", "Connection"]
+#: hosts a simulator on this machine answers on: never reached through an HTTP proxy from the environment
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+__all__ = ["SimulatorHandle", "ControlAPIError", "Connection", "session_for", "LOOPBACK"]
+
+
+def session_for(url: str) -> requests.Session:
+    """A ``requests.Session`` for talking to ``url``. On loopback it ignores the environment's proxies,
+    ``.netrc`` and CA bundle (``trust_env = False``): none applies to this machine, and requests would read
+    them again on every call (about a third of a millisecond each, issue 16)."""
+    session = requests.Session()
+    if urlsplit(url).hostname in LOOPBACK:
+        session.trust_env = False
+    return session
 
 
 class ControlAPIError(RuntimeError):
-    def __init__(self, response: requests.Response) -> None:
+    """A control call the simulator refused: ``status_code`` and its ``{"error", "detail"}`` explanation.
+
+    ``response`` is the ``requests.Response`` (over HTTP) or werkzeug's test response (in-process)."""
+
+    def __init__(self, response: Any) -> None:
         try:
-            payload = response.json()
+            payload = response.get_json() if hasattr(response, "get_json") else response.json()
             message = f"{payload.get('error')}: {payload.get('detail')}"
-        except ValueError:
+        except (ValueError, AttributeError):
             message = response.text[:500]
-        super().__init__(f"{response.request.method} {response.url} → {response.status_code} {message}")
+        url = getattr(response, "url", None) or response.request.url
+        super().__init__(f"{response.request.method} {url} → {response.status_code} {message}")
         self.response = response
         self.status_code = response.status_code
 
@@ -35,14 +59,22 @@ class Connection(dict):
 
 class SimulatorHandle:
     def __init__(self, base_url: str, *, session: requests.Session | None = None,
-                 control_token: str | None = None) -> None:
+                 control_token: str | None = None, app: Any = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self.session = session or requests.Session()
+        self.session = session or session_for(self.base_url)
         if control_token:
             self.session.headers["X-Control-Token"] = control_token
+        self._local = app.test_client() if app is not None else None
 
     # -- plumbing -----------------------------------------------------------------------------------
     def call(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        """One control call: ``/_sim{path}``; the answer's JSON. Raises :class:`ControlAPIError` (status ≥ 400)."""
+        if self._local is not None:
+            answer = self._local.open(f"/_sim{path}", method=method, json=json, query_string=params,
+                                      headers=dict(self.session.headers))
+            if answer.status_code >= 400:
+                raise ControlAPIError(answer)
+            return answer.get_json()
         response = self.session.request(method, f"{self.base_url}/_sim{path}", json=json, params=params, timeout=30)
         if response.status_code >= 400:
             raise ControlAPIError(response)

@@ -208,8 +208,11 @@ def caspen_driver(qbo_sim: SimulatorHandle, pytestconfig: pytest.Config) -> Iter
 
 
 @pytest.fixture
-def world(qbo_sim: SimulatorHandle, caspen_driver: CaspenDriver, request: pytest.FixtureRequest) -> Iterator[World]:
-    """A fresh QuickBooks company and Caspen account for one scenario."""
+def world(qbo_sim_direct: SimulatorHandle, caspen_driver: CaspenDriver, request: pytest.FixtureRequest
+          ) -> Iterator[World]:
+    """A fresh QuickBooks company and Caspen account for one scenario. The steps' control calls (several per
+    scenario) go to the simulator in-process; Caspen, through the driver, reaches it over HTTP."""
+    qbo_sim = qbo_sim_direct
     state = World(sim=qbo_sim, driver=caspen_driver)
     request.node.user_properties.append((DRIVER_KEY, caspen_driver.name))
     try:

@@ -1,0 +1,57 @@
+"""The gate loads only its own pytest plugins: one installed in the environment cannot change a verdict."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.gate import GateOptions, run_gate
+
+INTRUDER = '''
+import os
+import pathlib
+
+pathlib.Path(os.environ["INTRUDER_MARK"]).write_text("loaded")
+
+
+def pytest_runtest_call(item):
+    raise AssertionError("the intruder plugin ran")
+'''
+
+
+@pytest.fixture
+def intruder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A pytest plugin installed the way pip installs one (a distribution with a ``pytest11`` entry point)
+    that fails every test it sees; returns the file it writes when pytest loads it."""
+    site = tmp_path / "site"
+    (site / "intruder-1.0.dist-info").mkdir(parents=True)
+    (site / "intruder_plugin.py").write_text(INTRUDER)
+    (site / "intruder-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: intruder\nVersion: 1.0\n")
+    (site / "intruder-1.0.dist-info" / "entry_points.txt").write_text("[pytest11]\nintruder = intruder_plugin\n")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    mark = tmp_path / "intruder-loaded"
+    monkeypatch.setenv("INTRUDER_MARK", str(mark))
+    return mark
+
+
+def test_an_installed_plugin_loads_in_plain_pytest_but_not_in_the_gate(intruder: Path, tmp_path: Path) -> None:
+    # the plugin is real: a plain pytest run in the same environment loads it and fails
+    (tmp_path / "test_plain.py").write_text("def test_nothing():\n    pass\n")
+    plain = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path / "test_plain.py")],
+                           capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert plain.returncode == 1 and "the intruder plugin ran" in plain.stdout and intruder.exists()
+    intruder.unlink()
+
+    outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True, tags="@article:voided-invoice"))
+    assert outcome.passed, outcome.output[-2000:]
+    assert not intruder.exists()
+
+
+def test_steps_load_a_plugin_the_gate_would_not(intruder: Path, tmp_path: Path) -> None:
+    outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True, tags="@article:voided-invoice",
+                                   steps=("intruder_plugin",)))
+    assert not outcome.passed and intruder.exists()
+    assert any("the intruder plugin ran" in (result.error or "") for result in outcome.results)

@@ -88,11 +88,17 @@ def gate_run(features: Path | None, workers: str | None) -> Run:
                found.group(0) if found else output.strip()[-300:], cpu)
 
 
-def bare_run(folder: Path, workers: str | None) -> Run:
+def bare_run(folder: Path, workers: str | None, *, plugins_of_the_gate: bool = False) -> Run:
+    """pytest on the do-nothing suite as a user would run it (every installed plugin auto-loaded), or, with
+    ``plugins_of_the_gate``, loading only pytest-bdd (and xdist), as the gate loads only its own."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)]
+    env = None
+    if plugins_of_the_gate:
+        env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+        command += ["-p", "pytest_bdd.plugin", *(["-p", "xdist.plugin"] if workers else [])]
     if workers:
         command += ["-n", workers]
-    seconds, output, code, cpu = _timed(command, cwd=folder)
+    seconds, output, code, cpu = _timed(command, cwd=folder, env=env)
     found = re.search(r"(\d+) passed", output)
     return Run(seconds, int(found.group(1)) if found else 0, code == 0, found.group(0) if found else output[-300:],
                cpu)
@@ -130,6 +136,17 @@ def gate_cost(workers_options: tuple[str | None, ...] = (None, "auto"), copies: 
                 baseline=bare1.seconds, baseline_name=f"bare pytest-bdd{flag}, {scenarios} do-nothing scenarios",
                 note=f"gate: {gate1.summary}; bare: {bare1.summary}" + cpu_note + ("" if ok else " (a run failed)"),
             ))
+            if held:  # the same run against a bare suite that loads only pytest-bdd, as the gate loads only its own
+                lean = bare_run(bare[scenarios], workers, plugins_of_the_gate=True)
+                figures.append(Figure(
+                    "gate", f"qbo-sim gate wall, {scenarios} scenarios, against a bare run loading only pytest-bdd",
+                    gate1.seconds, "s", baseline=lean.seconds,
+                    baseline_name=f"bare pytest-bdd, {scenarios} do-nothing scenarios, no plugin auto-loading",
+                    note=f"the gate loads only its own plugins (harness.gate.GATE_PLUGINS); the held figure's bare run "
+                         f"auto-loads every plugin installed beside it, as plain pytest does ({bare1.seconds:.2f} s "
+                         f"against {lean.seconds:.2f} s here). CPU {gate1.cpu:.1f} s vs {lean.cpu:.1f} s"
+                         + ("" if lean.passed else " (the bare run failed)"),
+                ))
             figures.append(Figure(
                 "gate", f"qbo-sim gate{flag} wall, {scenarios * copies} scenarios (features ×{copies})",
                 gate10.seconds, "s", baseline=bare10.seconds,

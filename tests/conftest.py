@@ -10,6 +10,20 @@ import requests
 
 from simulator.testing import SimulatorHandle
 
+#: the xdist group of the tests sharing :func:`bundled_gate` (``--dist loadgroup`` keeps them on one worker)
+BUNDLED_GATE_GROUP = "bundled-gate"
+
+
+@pytest.fixture(scope="session")
+def bundled_gate(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One ``qbo-sim gate`` run of the bundled article suite, in-process driver, serial: the outcome
+    (``harness.gate.GateOutcome``; its reports under ``outcome.reports``). Shared by the tests that read
+    it (the gate's own checks, the HTTP driver's comparison) instead of each paying for a run; mark them
+    ``pytest.mark.xdist_group(BUNDLED_GATE_GROUP)``."""
+    from harness.gate import GateOptions, run_gate
+
+    return run_gate(GateOptions(reports=tmp_path_factory.mktemp("bundled-gate"), quiet=True))
+
 
 class QBOApi:
     """Just enough HTTP to talk to one company as a client would: JSON, bearer token, minorversion."""

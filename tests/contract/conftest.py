@@ -47,6 +47,19 @@ def contract_stats() -> Stats:
     return STATS
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its counts to the controller, which prints the summary for the whole run."""
+    if hasattr(session.config, "workeroutput") and STATS.requests:
+        session.config.workeroutput["contract_stats"] = STATS.dump()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    dumped = getattr(node, "workeroutput", {}).get("contract_stats")
+    if dumped:
+        STATS.merge(dumped)
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     if not STATS.requests:
         return

@@ -57,6 +57,23 @@ class Stats:
     def requests(self) -> int:
         return sum(self.statuses.values())
 
+    def dump(self) -> dict[str, Any]:
+        """Everything counted, as plain JSON-able data: what an xdist worker hands its controller."""
+        with self.lock:
+            return {"statuses": {str(k): v for k, v in self.statuses.items()}, "routes": dict(self.routes),
+                    "route_statuses": dict(self.route_statuses), "failures": dict(self.failures),
+                    "server_errors": list(self.server_errors), "lifecycle": dict(self.lifecycle)}
+
+    def merge(self, dumped: dict[str, Any]) -> None:
+        """Add a worker's :meth:`dump` to these counts."""
+        with self.lock:
+            self.statuses.update({int(k): v for k, v in dumped["statuses"].items()})
+            self.routes.update(dumped["routes"])
+            self.route_statuses.update(dumped["route_statuses"])
+            self.failures.update(dumped["failures"])
+            self.server_errors.extend(dumped["server_errors"])
+            self.lifecycle.update(dumped["lifecycle"])
+
     def summary(self) -> dict[str, Any]:
         areas: Counter[str] = Counter()
         for route, count in self.routes.items():

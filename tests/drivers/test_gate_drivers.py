@@ -17,12 +17,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from broken_drivers import NoVoid, foreign_driver
 
 from drivers.server import DriverServer, create_driver_app
 from harness.gate import GateOptions, run_gate
+from tests.conftest import BUNDLED_GATE_GROUP
 
 PYTHON = sys.executable
 
@@ -53,14 +55,18 @@ def serve_driver(tmp_path: Path) -> Iterator[str]:
     assert process.returncode == 0 and "caspen-sync driver stopped" in output, output
 
 
-def test_the_whole_bundled_suite_through_the_http_driver_matches_in_process(tmp_path: Path, serve_driver: str) -> None:
+@pytest.mark.xdist_group(BUNDLED_GATE_GROUP)
+def test_the_whole_bundled_suite_through_the_http_driver_matches_in_process(tmp_path: Path, serve_driver: str,
+                                                                            bundled_gate: Any) -> None:
+    """The bundled suite through ``caspen-sync serve-driver`` (two gate workers sharing one driver server)
+    against the same suite in-process (the run the gate's own tests read)."""
     through_http = run_gate(GateOptions(reports=tmp_path / "http", driver=serve_driver, workers="2", quiet=True))
-    in_process = run_gate(GateOptions(reports=tmp_path / "reference", workers="2", quiet=True))
-    assert through_http.passed and in_process.passed, through_http.output[-3000:]
+    in_process = bundled_gate.reports["junit"].parent
+    assert through_http.passed and bundled_gate.passed, through_http.output[-3000:]
     assert len(through_http.results) >= 30
-    assert outcomes(tmp_path / "http") == outcomes(tmp_path / "reference")
+    assert outcomes(tmp_path / "http") == outcomes(in_process)
     assert drivers_used(tmp_path / "http") == {f"caspen-sync reference at {serve_driver}"}
-    assert drivers_used(tmp_path / "reference") == {"reference"}
+    assert drivers_used(in_process) == {"reference"}
 
 
 QA_DRIVER = '''

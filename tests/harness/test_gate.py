@@ -16,18 +16,21 @@ from harness.gate import BUNDLED_FEATURES, FEATURE_SUITE, GateOptions, render_ta
 from harness.reports.junit import SCHEMA
 from harness.results import coverage
 from simulator.backends import DEFAULT_CLIENT
+from tests.conftest import BUNDLED_GATE_GROUP
 
 CUCUMBER_SCHEMA = json.loads((Path(__file__).parent / "cucumber.schema.json").read_text())
 
 
-def test_the_gate_passes_on_main_with_valid_reports(tmp_path: Path, open_report: Any) -> None:
-    outcome = run_gate(GateOptions(reports=tmp_path, quiet=True))
+@pytest.mark.xdist_group(BUNDLED_GATE_GROUP)
+def test_the_gate_passes_on_main_with_valid_reports(bundled_gate: Any, open_report: Any) -> None:
+    outcome = bundled_gate
+    reports = outcome.reports["junit"].parent
     assert outcome.passed and outcome.exit_code == 0, render_table(outcome.results) + outcome.output[-3000:]
     assert all(row.status == "passed" for row in coverage(outcome.results))
     assert len(outcome.results) >= 30
     xmlschema.XMLSchema(str(SCHEMA)).validate(str(outcome.reports["junit"]))
     jsonschema.validate(json.loads(outcome.reports["cucumber"].read_text()), CUCUMBER_SCHEMA)
-    for report in (p for p in tmp_path.rglob("*") if p.is_file()):  # no token or secret reaches any report file
+    for report in (p for p in reports.rglob("*") if p.is_file()):  # no token or secret reaches any report file
         text = report.read_text(errors="replace")
         assert not re.search(r"eyJ[A-Za-z0-9_-]{40,}|RT1-\d{2}-H0-", text), report
         assert DEFAULT_CLIENT["client_secret"] not in text, report

@@ -37,13 +37,12 @@ def intruder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return mark
 
 
-def test_an_installed_plugin_loads_in_plain_pytest_but_not_in_the_gate(intruder: Path, tmp_path: Path) -> None:
-    # the plugin is real: a plain pytest run in the same environment loads it and fails
-    (tmp_path / "test_plain.py").write_text("def test_nothing():\n    pass\n")
-    plain = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path / "test_plain.py")],
-                           capture_output=True, text=True, cwd=tmp_path, timeout=300)
-    assert plain.returncode == 1 and "the intruder plugin ran" in plain.stdout and intruder.exists()
-    intruder.unlink()
+def test_an_installed_plugin_is_one_pytest_would_load_but_the_gate_does_not(intruder: Path, tmp_path: Path) -> None:
+    # the plugin is installed as pytest sees plugins: a pytest11 entry point, which plain pytest loads at start
+    seen = subprocess.run([sys.executable, "-c", "from importlib.metadata import entry_points; "
+                           "print([e.value for e in entry_points(group='pytest11')])"],
+                          capture_output=True, text=True, timeout=60)
+    assert "intruder_plugin" in seen.stdout, seen.stdout + seen.stderr
 
     outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True, tags="@article:voided-invoice"))
     assert outcome.passed, outcome.output[-2000:]

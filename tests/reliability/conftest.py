@@ -42,6 +42,18 @@ def figures() -> Figures:
     return FIGURES
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its figures to the controller, which prints them for the whole run."""
+    if hasattr(session.config, "workeroutput") and FIGURES.data:
+        session.config.workeroutput["reliability_figures"] = FIGURES.data
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for area, values in getattr(node, "workeroutput", {}).get("reliability_figures", {}).items():
+        FIGURES.record(area, **values)
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     if not FIGURES.data:
         return

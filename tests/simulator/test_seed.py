@@ -6,6 +6,7 @@ from __future__ import annotations
 from simulator.clock import SimClock
 from simulator.entities import BY_NAME
 from simulator.entities.base import op_for
+from simulator import seed
 from simulator.seed import build_company
 
 
@@ -21,6 +22,26 @@ def test_same_region_and_seed_give_the_same_company_and_share_the_books() -> Non
     assert first.store("Account").get("1") is second.store("Account").get("1")  # shared, not copied
     assert build_company("3", region="US", clock=clock, seed=8).store("Vendor").get("1")["DisplayName"] != \
         first.store("Vendor").get("1")["DisplayName"]
+
+
+class FrozenClock(SimClock):
+    """A clock that stays on one instant, so companies built a second apart still compare equal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frozen = super().epoch()
+
+    def epoch(self) -> float:
+        return self.frozen
+
+
+def test_a_reused_faker_draws_what_a_new_one_would() -> None:
+    clock = FrozenClock()
+    seed._FAKERS.__dict__.clear()
+    fresh = _view(build_company("1", region="AU", clock=clock, seed=11))
+    for other in range(3):  # the locale's Faker has drawn for other companies since
+        build_company(str(2 + other), region="AU", clock=clock, seed=100 + other, customers=5)
+    assert _view(build_company("9", region="AU", clock=clock, seed=11)) == fresh
 
 
 def test_a_write_in_one_company_never_shows_in_another_created_with_it() -> None:

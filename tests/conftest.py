@@ -10,6 +10,7 @@ import requests
 
 from simulator.testing import SimulatorHandle
 
+
 #: the xdist group of the tests sharing :func:`bundled_gate` (``--dist loadgroup`` keeps them on one worker)
 BUNDLED_GATE_GROUP = "bundled-gate"
 

@@ -16,7 +16,7 @@ from benchmarks.servers import ROOT, ServerProcess, baseline_command, simulator_
 
 __all__ = ["cold_start", "gate", "suite"]
 
-COLD_START_TARGET, GATE_TARGET, SUITE_TARGET = 1.0, 15.0, 120.0
+COLD_START_TARGET, GATE_TARGET, SUITE_TARGET = 1.0, 15.0, 90.0  # suite: issue 16
 
 
 def cold_start(runs: int) -> list[Figure]:
@@ -70,18 +70,9 @@ def gate(workers: str | None = None) -> list[Figure]:
 
 
 def suite(workers: str | None = None) -> list[Figure]:
-    """The whole ``pytest`` suite's wall time and its 10 slowest tests."""
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--durations=10",
-        "-o",
-        "addopts=--strict-markers",
-    ]
+    """The whole ``pytest`` suite's wall time and its 10 slowest tests: the README's command (``-n auto``,
+    held to the target) or serially (information), with the project's own pytest settings."""
+    command = [sys.executable, "-m", "pytest", "-q"]
     if workers:
         command += ["-n", workers]
     began = time.perf_counter()
@@ -98,8 +89,8 @@ def suite(workers: str | None = None) -> list[Figure]:
             f"{label} wall",
             seconds,
             "s",
-            target=f"≤ {SUITE_TARGET:.0f} s",
-            verdict=verdict(seconds <= SUITE_TARGET) if completed.returncode in (0, 1) else INFO,
+            target=f"≤ {SUITE_TARGET:.0f} s" if workers else "",
+            verdict=verdict(seconds <= SUITE_TARGET) if workers and completed.returncode in (0, 1) else INFO,
             note=note,
             details=details,
         )

@@ -28,17 +28,20 @@ WHY: dict[str, str] = {
         "16, are gone (`qbo-sim serve` freezes its start-up heap); what remains is CPU per request."
     ),
     "gate": (
-        "**Gate ≤ 1.6× a bare pytest-bdd run.** The marginal cost of a scenario grows with the run: each "
-        "scenario's teardown (steps/world.py) reads the whole request journal (up to 10,000 entries with bodies, "
-        "~14 MB of JSON once full) to keep its own realm's entries. `qbo_sim.journal(realm_id, limit=200)` "
-        "costs 2–4 ms instead (a one-line change in steps/, which the driver branch owns). Set-up itself is "
-        "cheap: company 4 ms, OAuth connection 2.5 ms, Caspen account 1.6 ms of CPU."
+        "**Gate ≤ 1.6× a bare pytest-bdd run.** A scenario costs ~80 ms above pytest-bdd's floor: ~13 HTTP "
+        "requests of the reference integration (requests' own cost ~1 ms each plus the simulator's), pytest-bdd's "
+        "step lookup (it asks pytest for every fixture name at each step, ~2 ms a step), the integration's own "
+        "work, and a company (~2 ms), an OAuth connection and a Caspen account per scenario. The gate's start-up "
+        "is its own process, a child pytest loading only the gate's plugins, and the reports. What would change "
+        "it: a lighter HTTP client in the reference integration, or pytest-bdd matching steps against its "
+        "registered step definitions directly (docs/performance.md)."
     ),
     "suite": (
-        "**pytest ≤ 120 s.** The slowest tests are the gate's own end-to-end tests (each runs a child gate), the "
-        "schemathesis contract run and real-client/browser tests; together they are most of the wall time. "
-        "`-n auto` helps little on 2 shared cores. What would change it: mark the child-gate and contract tests "
-        "`slow` and run them in a separate CI job, or more cores for `-n auto`."
+        "**The README's test command ≤ 90 s.** `pytest -n auto` spreads the suite over the cores; its CPU is "
+        "spent mostly in end-to-end runs: the gate's own tests (each starts a child gate), the schemathesis "
+        "contract run (hypothesis' generation and a fresh simulator per case), schemathesis' CLI, the browser "
+        "and real-client tests, and the quick benchmark. On two cores that CPU divided by two is the floor. "
+        "What would change it: more cores, or moving the end-to-end runs to a separate CI job."
     ),
     "sync": (
         "**Bulk push ≤ 60 s.** The work (client + simulator + HTTP) takes a few seconds; the time is QuickBooks' "

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from simulator.clock import SimClock
+from tests.simulator.clocks import FrozenClock
 from simulator.faults import (
     AuthorizationFailed,
     InvalidClient,
@@ -30,16 +31,6 @@ OTHER, OTHER_SECRET = "ABclient0002", "sekret-0002"
 REALM = "9130355377425676"
 SCOPE = "com.intuit.quickbooks.accounting openid profile email"
 DAY = 24 * 3600
-
-
-class FrozenClock(SimClock):
-    """A SimClock stopped at one instant: only ``advance`` moves it, so no claim depends on the wall clock
-    (a loaded machine once took 2.3 s between two calls)."""
-
-    START = 1_790_000_000.0  # 2026-09-21T14:13:20Z
-
-    def epoch(self) -> float:
-        return self.START + self.offset
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from simulator.entities import BY_NAME
 from simulator.entities.base import op_for
 from simulator import seed
 from simulator.seed import build_company
+from tests.simulator.clocks import FrozenClock
 
 
 def _view(company):  # everything the API could answer, by entity
@@ -22,17 +23,6 @@ def test_same_region_and_seed_give_the_same_company_and_share_the_books() -> Non
     assert first.store("Account").get("1") is second.store("Account").get("1")  # shared, not copied
     assert build_company("3", region="US", clock=clock, seed=8).store("Vendor").get("1")["DisplayName"] != \
         first.store("Vendor").get("1")["DisplayName"]
-
-
-class FrozenClock(SimClock):
-    """A clock that stays on one instant, so companies built a second apart still compare equal."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.frozen = super().epoch()
-
-    def epoch(self) -> float:
-        return self.frozen
 
 
 def test_a_reused_faker_draws_what_a_new_one_would() -> None:

@@ -208,19 +208,8 @@ def _suite(plan: Plan, args: argparse.Namespace) -> list[Any]:
                 note="run with --suite (it runs the whole test suite)",
             )
         ]
-    return _fastest_counts(suite() + suite(workers="auto"))
-
-
-def _fastest_counts(figures: list[Any]) -> list[Any]:
-    """Serial and ``-n auto`` runs of one target: the faster is held to it, the other is context."""
-    from benchmarks.results import INFO, MET, MISSED
-
-    held = [f for f in figures if f.verdict in (MET, MISSED) and f.value is not None]
-    if len(held) == 2:
-        slower = max(held, key=lambda f: f.value)
-        slower.verdict = INFO
-        slower.note += " (the other run is faster and is the one held to the target)"
-    return figures
+    # the README's command (-n auto) is held to the target; --suite-serial adds a serial run as context
+    return suite(workers="auto") + (suite() if args.suite_serial else [])
 
 
 def _sync(plan: Plan, args: argparse.Namespace) -> list[Any]:
@@ -289,7 +278,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "; a --quick run writes nothing unless --output is given)",
     )
     parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
-    parser.add_argument("--suite", action="store_true", help="also time the whole pytest suite (slow)")
+    parser.add_argument("--suite", action="store_true", help="also time the whole pytest suite as the README runs "
+                        "it (pytest -n auto; slow)")
+    parser.add_argument("--suite-serial", action="store_true", help="with --suite: also time it serially")
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -363,6 +354,8 @@ def _command_line(args: argparse.Namespace) -> str:
         parts += ["--only", item]
     if args.suite:
         parts.append("--suite")
+    if args.suite_serial:
+        parts.append("--suite-serial")
     if args.profile:
         parts.append("--profile")
     return shlex.join(parts)

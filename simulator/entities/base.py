@@ -158,10 +158,15 @@ def _unsupported(entity: str, operation: str) -> Exception:
 def clean(value: Any) -> Any:
     """Drop ``""`` and ``None`` recursively: QBO treats an empty string as not supplied."""
     if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items() if v != "" and v is not None}
+        return {k: clean(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()
+                if v is not None and v != ""}
     if isinstance(value, list):
-        return [clean(v) for v in value if v != "" and v is not None]
+        return [clean(v) if isinstance(v, _CONTAINERS) else v for v in value if v is not None and v != ""]
     return value
+
+
+#: what :func:`clean` descends into (anything else it returns as it is: no call per scalar, issue 16)
+_CONTAINERS = (dict, list)
 
 
 def text(value: Any) -> str | None:

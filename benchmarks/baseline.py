@@ -23,6 +23,8 @@ from typing import Any
 from flask import Flask, Response, request
 from waitress.server import create_server
 
+from simulator.server import settle_heap
+
 __all__ = ["create_baseline_app", "main", "serve"]
 
 JSON = "application/json;charset=UTF-8"
@@ -67,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     app = create_baseline_app(args.get_body.read_bytes(), args.post_body.read_bytes())
     server = serve(app, port=args.port, threads=args.threads)
     port = int(server.effective_port)  # type: ignore[union-attr]
+    settle_heap()  # as `qbo-sim serve` does after start-up: neither server's collector walks its start-up heap
     args.ready_file.write_text(json.dumps({"base_url": f"http://127.0.0.1:{port}"}), encoding="utf-8")
     server.run()
     return 0

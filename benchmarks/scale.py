@@ -165,11 +165,16 @@ def _companies(count: int) -> dict[str, Any]:
 
 
 def _writes(invoices: int, rounds: int, batch: int) -> dict[str, Any]:
-    """Invoice create and GET-by-Id on an empty company and on one with ``invoices`` invoices.
+    """Invoice create and GET by Id on an empty company and on one with ``invoices`` invoices.
 
-    Both companies live in one process and are measured in alternating batches, through what the HTTP
-    views call (``service.write`` under the company lock, ``service.read``). The big company is seeded
-    first, then the heap is settled as ``qbo-sim serve`` does after start-up (simulator.server.settle_heap).
+    Both companies live in one process and are measured in alternating batches. Creates go through what
+    ``POST /invoice`` calls (``service.write`` under the company lock). GET by Id goes through the whole
+    request path of ``GET /v3/company/<realm>/invoice/<id>``: the WSGI app called in-process (Flask, the
+    bearer check, the journal, rendering; no sockets), with the same access pattern on both companies:
+    :data:`READ_TARGETS` ids spread evenly over all of that company's invoices, each read once per batch
+    in a shuffled order after one warm-up pass (so both read their answers' JSON from the record cache).
+    The big company is seeded first, then the heap is settled as ``qbo-sim serve`` does after start-up
+    (simulator.server.settle_heap).
     """
     from benchmarks.servers import INVOICE_BODY
     from simulator import service
@@ -179,25 +184,29 @@ def _writes(invoices: int, rounds: int, batch: int) -> dict[str, Any]:
     app = create_app({"COMPANIES": ({"realm_id": "9341452700000001", "region": "AU", "customers": 1},
                                     {"realm_id": "9341452700000002", "region": "AU", "customers": 1})})
     backends = app.extensions["qbo_simulator"]
-    empty, big = backends.companies["9341452700000001"], backends.companies["9341452700000002"]
-    seed(big, invoices=invoices, customers=100)
+    companies = {"empty": backends.companies["9341452700000001"], "big": backends.companies["9341452700000002"]}
+    seed(companies["big"], invoices=invoices, customers=100)
     settle_heap()
     rules = service.entity_type("invoice")
     per_create: dict[str, list[float]] = {"empty": [], "big": []}
     per_read: dict[str, list[float]] = {"empty": [], "big": []}
-    ids: dict[str, list[str]] = {"empty": [], "big": list(big.store("Invoice").records)[:: max(1, invoices // 500)]}
+    readers = {name: _Reader(app, company) for name, company in companies.items()}
+    shuffle = random.Random(16)
     for _ in range(rounds):
-        for name, company in (("empty", empty), ("big", big)):
+        for name, company in companies.items():
             began = time.process_time()
             for _ in range(batch):
-                made = service.write(company, rules, "create", dict(INVOICE_BODY), service.new_op(company))
-                ids[name].append(made["Invoice"]["Id"])
+                service.write(company, rules, "create", dict(INVOICE_BODY), service.new_op(company))
             per_create[name].append((time.process_time() - began) / batch)
-            targets = ids[name][-batch:] if name == "empty" else ids[name]
+        targets = {name: reader.targets() for name, reader in readers.items()}
+        for name, reader in readers.items():
+            reader.read(targets[name])  # warm-up: first reads encode each record's JSON once, on both companies
+        for name, reader in readers.items():
+            order = list(targets[name])
+            shuffle.shuffle(order)
             began = time.process_time()
-            for n in range(batch):
-                service.read(company, rules, targets[n % len(targets)])
-            per_read[name].append((time.process_time() - began) / batch)
+            reader.read(order)
+            per_read[name].append((time.process_time() - began) / len(order))
     create = {k: statistics.median(v) for k, v in per_create.items()}
     read = {k: statistics.median(v) for k, v in per_read.items()}
     return {
@@ -208,8 +217,53 @@ def _writes(invoices: int, rounds: int, batch: int) -> dict[str, Any]:
         "read_us_empty": read["empty"] * 1e6,
         "read_us_big": read["big"] * 1e6,
         "read_ratio": read["empty"] / read["big"],
+        "read_targets": READ_TARGETS,
         "per_round_create_ratio": [e / b for e, b in zip(per_create["empty"], per_create["big"], strict=True)],
+        "per_round_read_ratio": [e / b for e, b in zip(per_read["empty"], per_read["big"], strict=True)],
     }
+
+
+#: invoices read per batch on each company (spread evenly over all its invoices)
+READ_TARGETS = 500
+
+
+class _Reader:
+    """``GET /v3/company/<realm>/invoice/<id>?minorversion=75`` through the WSGI app, as a client sends it."""
+
+    def __init__(self, app: Any, company: Any) -> None:
+        self.app = app
+        self.company = company
+        token = app.extensions["qbo_simulator"].oauth.connect(company.realm_id)["access_token"]
+        self.environ = {
+            "REQUEST_METHOD": "GET", "SCRIPT_NAME": "", "QUERY_STRING": "minorversion=75",
+            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False, "wsgi.version": (1, 0),
+            "HTTP_HOST": "127.0.0.1:8000", "HTTP_ACCEPT": "application/json", "HTTP_AUTHORIZATION": f"Bearer {token}",
+        }
+        self.prefix = f"/v3/company/{company.realm_id}/invoice/"
+
+    def targets(self) -> list[str]:
+        ids = list(self.company.store("Invoice").records)
+        step = max(1, len(ids) // READ_TARGETS)
+        return ids[::step][:READ_TARGETS]
+
+    def read(self, ids: list[str]) -> None:
+        import io
+
+        status: list[str] = []
+
+        def start_response(line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+            status.append(line)
+
+        for entity_id in ids:
+            environ = {**self.environ, "PATH_INFO": self.prefix + entity_id, "wsgi.input": io.BytesIO(b"")}
+            body = self.app(environ, start_response)
+            b"".join(body)
+            body.close()  # type: ignore[attr-defined]
+        bad = [line for line in status if not line.startswith("200")]
+        if bad:
+            raise RuntimeError(f"GET by Id answered {bad[0]} ({len(bad)} of {len(ids)})")
 
 
 def write_scaling(invoices: int, rounds: int = 7, batch: int = 400) -> dict[str, Any]:

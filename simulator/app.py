@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from simulator import wire
 from simulator.backends import Backends
 from simulator.faults import QBOFault, RequestTooLarge, SystemFailure, UnsupportedOperation
-from simulator.journal import Body, redact_query, redact_text
+from simulator.journal import captured, redact_query, redact_text
 from simulator.web import SimFlask
 
 __all__ = ["create_app", "DEFAULT_CONFIG", "EXTENSION"]
@@ -102,41 +102,46 @@ def _install_hooks(app: Flask) -> None:
 
 def _journal(backends: Backends, config: Any, req: Request, facts: dict[str, Any], response: Response,
              tid: str) -> None:
-    """Record the request: raw facts only; the journal decodes, redacts and formats when it is read."""
+    """Record the request: raw facts only (one tuple); the journal builds, decodes, redacts and formats on read."""
     fault: QBOFault | None = facts.get("fault")
     dropped = facts.get("dropped", False)
     response_type = response.headers.get("Content-Type", "")
-    body = b"" if dropped or response.direct_passthrough or response_type.startswith("application/pdf") \
-        else response.get_data()
-    request_type = req.environ.get("CONTENT_TYPE", "")
+    if dropped or response.direct_passthrough or response_type.startswith("application/pdf"):
+        body: bytes | str = b""
+    else:
+        chunks = response.response
+        # one bytes chunk (every Response built from bytes): get_data() would join it into the same bytes
+        body = chunks[0] if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes \
+            else response.get_data()
+    environ = req.environ
+    request_type = environ.get("CONTENT_TYPE", "")
     request_body: bytes | str = _request_bytes(req, config.get("MAX_CONTENT_LENGTH"))
     path = req.path
     if not path.startswith("/v3/"):  # OAuth answers and forms carry secrets: never keep them raw
         request_body = redact_text(request_body.decode("utf-8", "replace") if isinstance(request_body, bytes)
                                    else request_body, request_type)
-        body = redact_text(body.decode("utf-8", "replace"), response_type)
+        body = redact_text(body.decode("utf-8", "replace") if isinstance(body, bytes) else body, response_type)
     now = time.perf_counter()
-    backends.journal.record(
-        epoch=backends.clock.epoch(),
-        method=req.method, path=path, query=redact_query(req.query_string.decode("latin-1")),
-        status=0 if dropped else response.status_code,
-        duration_ms=round((now - facts.get("started", now)) * 1000, 2),
-        realm_id=facts.get("realm_id"), entity=facts.get("entity"), operation=facts.get("operation"),
-        intuit_tid=tid, requestid=req.args.get("requestid"),
-        fault_code=fault.code if fault else None, fault_message=fault.message if fault else None,
-        fault_detail=fault.detail if fault else None, fault_rule=facts.get("fault_rule"),
-        replayed=facts.get("replayed", False),
-        request=Body.capture(request_body, request_type),
-        response=Body.capture(body, response_type),
-        extra={"dropped": True} if dropped else None,
-    )
+    backends.journal.add((
+        backends.clock.epoch(), req.method, path, redact_query(environ.get("QUERY_STRING", "")),
+        0 if dropped else response.status_code, round((now - facts.get("started", now)) * 1000, 2),
+        facts.get("realm_id"), facts.get("entity"), facts.get("operation"), tid, req.args.get("requestid"),
+        fault.code if fault else None, fault.message if fault else None, fault.detail if fault else None,
+        facts.get("fault_rule"), facts.get("replayed", False),
+        captured(request_body, request_type), request_type, captured(body, response_type), response_type,
+        {"dropped": True} if dropped else None,
+    ))
 
 
 def _request_bytes(request: Request, limit: int | None) -> bytes | str:
     """The request body for the journal; an oversized or unreadable one is described, not read."""
-    length = request.content_length
-    if not length and "chunked" not in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+    environ = request.environ
+    if not environ.get("CONTENT_LENGTH") and \
+            "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         return b""  # no Content-Length and not chunked: no body (RFC 9112 §6.3); most GETs skip the stream
+    length = request.content_length
+    if not length and "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return b""
     if limit and (length or 0) > limit:
         return f"[{length} bytes: over the {limit}-byte limit, not recorded]"
     try:

@@ -230,6 +230,9 @@ def cdc(company: Company, entities: str | None, changed_since: str | None) -> di
     return {"CDCResponse": [{"QueryResponse": responses}]}
 
 
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
 def new_op(company: Company, include: str | None = None, minorversion: int = 75) -> Op:
-    flags = frozenset(part.strip().lower() for part in (include or "").split(",") if part.strip())
+    flags = frozenset(part.strip().lower() for part in include.split(",") if part.strip()) if include else _NO_FLAGS
     return op_for(company, include=flags, minorversion=minorversion)

@@ -17,7 +17,7 @@ from flask import Request, Response
 from simulator.clock import format_time
 from simulator.encoding import EncodedRecords, dumps
 from simulator.faults import QBOFault
-from simulator.web import trusted_headers
+from simulator.web import SimResponse, trusted_headers
 
 __all__ = ["JSON", "XML", "wants_json", "render", "render_fault", "fault_payload", "json_response"]
 
@@ -51,7 +51,7 @@ def wants_json(request: Request) -> bool:
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None,
                   content_type: str = JSON) -> Response:
-    response = Response(dumps(payload), status=status, content_type=content_type)
+    response = SimResponse(dumps(payload), status=status, content_type=content_type)
     response.headers.update(NO_CACHE)
     if headers:
         response.headers.update(headers)
@@ -71,7 +71,7 @@ def render(payload: dict[str, Any], *, as_json: bool, status: int = 200, moment:
         time_text = format_time(moment)
     if as_json and encoded is not None:
         body = encoded.payload(payload, time_text, stored=stored)
-        return Response(body, status=status, headers=trusted_headers(JSON_HEADERS))
+        return SimResponse(body, status=status, headers=trusted_headers(JSON_HEADERS))
     if time_text is not None:
         payload = {**payload, "time": time_text}
     if as_json:

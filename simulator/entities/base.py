@@ -158,10 +158,26 @@ def _unsupported(entity: str, operation: str) -> Exception:
 def clean(value: Any) -> Any:
     """Drop ``""`` and ``None`` recursively: QBO treats an empty string as not supplied."""
     if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items() if v != "" and v is not None}
+        out = {}
+        for k, v in value.items():
+            kind = type(v)
+            if kind is str:
+                if v:
+                    out[k] = v
+            elif kind in _KEPT:  # never None or equal to ""
+                out[k] = clean(v) if kind is dict or kind is list else v
+            elif v is not None and v != "":
+                out[k] = clean(v) if isinstance(v, _CONTAINERS) else v
+        return out
     if isinstance(value, list):
-        return [clean(v) for v in value if v != "" and v is not None]
+        return [clean(v) if isinstance(v, _CONTAINERS) else v for v in value if v is not None and v != ""]
     return value
+
+
+#: what :func:`clean` descends into (anything else it returns as it is: no call per scalar, issue 16)
+_CONTAINERS = (dict, list)
+#: the types JSON gives that are never None and never equal "": kept without comparing (issue 16)
+_KEPT = frozenset({dict, list, int, float, bool})
 
 
 def text(value: Any) -> str | None:

@@ -78,10 +78,11 @@ def compute(company: Company, raw_lines: Any, *, calc: str, txn_tax: dict[str, A
             discount_line = _discount_line(company, raw)
             out.append(discount_line)
         elif detail_type == "DescriptionOnly":
-            line = {"Description": text(raw.get("Description")) or "", "DetailType": "DescriptionOnly",
-                    "DescriptionLineDetail": clean(raw.get("DescriptionLineDetail") or {})}
+            line = {"Description": text(raw.get("Description")) or ""}
             if "Amount" in raw:
                 line["Amount"] = money(decimal(raw["Amount"], "Line.Amount") or ZERO)
+            line["DetailType"] = "DescriptionOnly"
+            line["DescriptionLineDetail"] = clean(raw.get("DescriptionLineDetail") or {})
             out.append(line)
         elif detail_type == "GroupLineDetail":
             raise InvalidProperty(element="Line.GroupLineDetail",
@@ -105,14 +106,14 @@ def compute(company: Company, raw_lines: Any, *, calc: str, txn_tax: dict[str, A
                                 apply_after_discount=apply_tax_after_discount or not company.is_us)
     total = subtotal - discount + total_tax
 
-    lines = [line for line in out if line["DetailType"] != "DiscountLineDetail"]
-    for number_, line in enumerate(lines, start=1):
-        line["Id"] = str(number_)
-        line["LineNum"] = number_
+    # every line is built in wire order (WIRE_ORDER: Id, LineNum, Description, Amount, DetailType, then the
+    # detail), so nothing is re-ordered afterwards (issue 16; tests/simulator/test_fast_paths.py checks it)
+    lines = [{"Id": str(number_), "LineNum": number_, **line} for number_, line in
+             enumerate((line for line in out if line["DetailType"] != "DiscountLineDetail"), start=1)]
     lines.append({"Amount": money(subtotal), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}})
     if discount_line is not None:
         lines.append(discount_line)
-    return Totals(lines=[_ordered(line) for line in lines], subtotal=subtotal, discount=discount,
+    return Totals(lines=lines, subtotal=subtotal, discount=discount,
                   tax_lines=tax_lines, total_tax=total_tax, total=total)
 
 
@@ -292,11 +293,13 @@ def _us_tax(company: Company, sales: list[SalesLine], txn_tax: dict[str, Any] | 
     return tax_lines, total
 
 
-_LINE_ORDER = ("Id", "LineNum", "Description", "Amount", "DetailType")
+#: the order QBO sends a line's keys in: these first, then the detail object
+WIRE_ORDER = ("Id", "LineNum", "Description", "Amount", "DetailType")
 
 
-def _ordered(line: dict[str, Any]) -> dict[str, Any]:
-    out = {k: line[k] for k in _LINE_ORDER if k in line}
+def wire_ordered(line: dict[str, Any]) -> dict[str, Any]:
+    """``line`` with its keys in :data:`WIRE_ORDER` (what :func:`compute` builds directly)."""
+    out = {k: line[k] for k in WIRE_ORDER if k in line}
     out.update({k: v for k, v in line.items() if k not in out})
     return out
 

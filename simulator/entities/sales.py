@@ -8,6 +8,7 @@ rebuilt here from the writable fields; whatever the client sent for them is igno
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -108,13 +109,19 @@ class SalesForm(EntityType):
     def writable_keys(self) -> tuple[str, ...]:
         return WRITABLE + self.extra_fields
 
+    @functools.cached_property
+    def _writable(self) -> frozenset[str]:
+        """:attr:`writable_keys` as a set, worked out once (it was rebuilt for every key of every body)."""
+        return frozenset(self.writable_keys)
+
     def check_properties(self, body: dict[str, Any]) -> None:
         super().check_properties(body)
         check_lines(body.get("Line"), LINE_KNOWN, DETAIL_KNOWN)
 
     # -- operations -------------------------------------------------------------------------------
     def create(self, company: Company, body: dict[str, Any], op: Op) -> dict[str, Any]:
-        fields = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in self.writable_keys})
+        writable = self._writable
+        fields = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in writable})
         record = self._build(company, fields, op, current=None)
         company.save(self.name, record, op, operation="Create")
         company.note_doc_number(record.get("DocNumber"))
@@ -123,9 +130,10 @@ class SalesForm(EntityType):
     def update(self, company: Company, body: dict[str, Any], op: Op, *, sparse: bool) -> dict[str, Any]:
         current = self.current(company, body)
         check_sync_token(current, body, op)
-        given = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in self.writable_keys})
+        writable = self._writable
+        given = _with_blank_doc_number(body, {k: v for k, v in clean(body).items() if k in writable})
         if sparse:
-            fields = {k: copy.deepcopy(v) for k, v in current.items() if k in self.writable_keys}
+            fields = {k: copy.deepcopy(v) for k, v in current.items() if k in writable}
             fields.update(given)
         else:
             fields = given

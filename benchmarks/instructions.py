@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"instructions per request ({where}; {args.requests} measured after {args.warm}):")
     for route, label in (("get", "GET invoice"), ("post", "POST invoice create")):
         sim, base = figures["simulator"][route], figures["baseline"][route]
-        print(f"  {label:20} simulator {sim / 1000:8,.0f} k   bare Flask {base / 1000:6,.0f} k   ratio {base / sim:.2f}")
+        print(f"  {label:20} simulator {sim / 1000:8,.0f} k   bare Flask {base / 1000:6,.0f} k   "
+              f"ratio {base / sim:.2f}")
     return 0
 
 

@@ -36,19 +36,19 @@ def depth_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def _openers(raw: bytes | str) -> int:
+def _openers(raw: bytes | bytearray | str) -> int:
     """How many ``{`` and ``[`` the text holds: at least its nesting depth, so at most MAX_DEPTH means it fits.
 
     Counting is a C loop over the text; walking the parsed value was half of reading a typical body (issue 16).
     Braces inside strings only raise the count. For bytes in UTF-16 or UTF-32 (which ``json.loads`` accepts)
     every ``{`` or ``[`` still contains its byte, so the bound holds there too.
     """
-    if isinstance(raw, bytes):
+    if isinstance(raw, (bytes, bytearray)):
         return raw.count(b"{") + raw.count(b"[")
     return raw.count("{") + raw.count("[")
 
 
-def loads(raw: bytes | str) -> Any:
+def loads(raw: bytes | bytearray | str) -> Any:
     """``json.loads`` that raises ``ValueError`` for too-deep input instead of recursing out."""
     try:
         value = json.loads(raw)

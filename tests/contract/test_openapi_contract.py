@@ -94,12 +94,14 @@ def test_invoice_lifecycle(
     )
     contract_stats.lifecycle.update(seen)
     # Which steps random generation reaches depends on Hypothesis' seed pool (it mines literals from every
-    # loaded module). The thorough profile's 150 scenarios reach every step (void 13, delete 22 in the run
-    # docs/openapi.md quotes) and must; the quick profile's 50 reached delete once, too few to assert on, so
-    # there the full chain is proven deterministically by test_documented_links_walk_the_lifecycle.
-    required = {"create", "read", "update"}
+    # loaded module, so it changes with the plugins and test files a run loads: the quick profile's 50
+    # scenarios reached update in the whole suite and missed it when tests/contract ran alone). The thorough
+    # profile's 150 scenarios reach every step (void 13, delete 22 in the run docs/openapi.md quotes) and
+    # must; in the quick profile the full chain (sparse update with the returned SyncToken included) is
+    # proven deterministically by test_documented_links_walk_the_lifecycle.
+    required = {"create", "read"}
     if profile["max_examples"]:  # thorough
-        required |= {"void", "delete"}
+        required |= {"update", "void", "delete"}
     assert required <= set(seen), dict(seen)
 
 

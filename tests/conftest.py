@@ -11,6 +11,36 @@ import requests
 from simulator.testing import SimulatorHandle
 
 
+#: what xdist workers handed over for the end-of-run sections, by kind ("contract", "reliability")
+_FROM_WORKERS: dict[str, list[dict[str, Any]]] = {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Under ``-n`` the controller never loads tests/contract's or tests/reliability's conftest (it collects
+    nothing), so the sections their tests feed are gathered and printed here, once for the whole run."""
+    for kind, handed in getattr(node, "workeroutput", {}).get("summaries", {}).items():
+        _FROM_WORKERS.setdefault(kind, []).append(handed)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if "reliability" in _FROM_WORKERS:
+        from tests.reliability.profiles import Figures, print_figures
+
+        figures = Figures()
+        for handed in _FROM_WORKERS["reliability"]:
+            for area, values in handed["figures"].items():
+                figures.record(area, **values)
+        print_figures(terminalreporter, figures, thorough=any(h["thorough"] for h in _FROM_WORKERS["reliability"]))
+    if "contract" in _FROM_WORKERS:
+        from tests.contract.fuzzing import Stats, print_summary
+
+        stats = Stats()
+        for handed in _FROM_WORKERS["contract"]:
+            stats.merge(handed["stats"])
+        print_summary(terminalreporter, stats, thorough=any(h["thorough"] for h in _FROM_WORKERS["contract"]))
+
+
 #: the xdist group of the tests sharing :func:`bundled_gate` (``--dist loadgroup`` keeps them on one worker)
 BUNDLED_GATE_GROUP = "bundled-gate"
 

@@ -11,14 +11,12 @@ conformance failures. ``QBO_CONTRACT_REPORT=path.json`` also writes them as JSON
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .fuzzing import QUICK, STATS, THOROUGH, ContractSimulator, Stats
+from .fuzzing import QUICK, STATS, THOROUGH, ContractSimulator, Stats, print_summary
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,43 +46,15 @@ def contract_stats() -> Stats:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """An xdist worker hands its counts to the controller, which prints the summary for the whole run."""
+    """An xdist worker hands its counts to the controller (tests/conftest.py prints them for the whole run)."""
     if hasattr(session.config, "workeroutput") and STATS.requests:
-        session.config.workeroutput["contract_stats"] = STATS.dump()
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: Any) -> None:
-    dumped = getattr(node, "workeroutput", {}).get("contract_stats")
-    if dumped:
-        STATS.merge(dumped)
+        summaries = session.config.workeroutput.setdefault("summaries", {})
+        summaries["contract"] = {"stats": STATS.dump(), "thorough": thorough(session.config)}
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    if not STATS.requests:
-        return
-    summary = STATS.summary()
-    write = terminalreporter.write_line
-    terminalreporter.section(f"contract fuzzing ({'thorough' if thorough(config) else 'quick'} profile)")
-    write(
-        f"requests made: {summary['requests']} ({summary['routes_hit']} method + URL rule pairs): "
-        + ", ".join(f"{k} {v}" for k, v in summary["by_area"].items())
-    )
-    write("per status: " + ", ".join(f"{k}: {v}" for k, v in summary["statuses"].items()))
-    write(f"5xx responses: {summary['server_errors']}")
-    if summary["lifecycle_steps_succeeded"]:
-        write(f"invoice lifecycle steps that succeeded: {summary['lifecycle_steps_succeeded']}")
-    write(f"conformance failures: {summary['conformance_failures']} {summary['failures'] or ''}")
-    for line in STATS.server_errors[:10]:
-        write(f"  5xx: {line}")
-    target = os.environ.get("QBO_CONTRACT_REPORT")
-    if target:
-        report = {
-            **summary,
-            "routes": dict(STATS.routes),
-            "route_statuses": dict(sorted(STATS.route_statuses.items())),
-        }
-        Path(target).write_text(json.dumps(report, indent=2))
+    if STATS.requests:  # the tests ran in this process (without -n)
+        print_summary(terminalreporter, STATS, thorough=thorough(config))
 
 
 @pytest.fixture

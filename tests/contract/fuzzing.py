@@ -6,6 +6,8 @@ Kept out of ``conftest.py`` so the tests import them as an ordinary module.
 from __future__ import annotations
 
 import base64
+import json
+import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -97,6 +99,28 @@ class Stats:
             "failures": dict(self.failures),
             "routes_hit": len(self.routes),
         }
+
+
+def print_summary(terminalreporter: Any, stats: Stats, *, thorough: bool) -> None:
+    """The run's contract-fuzzing section (and ``QBO_CONTRACT_REPORT=path.json``, the same as JSON)."""
+    summary = stats.summary()
+    write = terminalreporter.write_line
+    terminalreporter.section(f"contract fuzzing ({'thorough' if thorough else 'quick'} profile)")
+    write(
+        f"requests made: {summary['requests']} ({summary['routes_hit']} method + URL rule pairs): "
+        + ", ".join(f"{k} {v}" for k, v in summary["by_area"].items())
+    )
+    write("per status: " + ", ".join(f"{k}: {v}" for k, v in summary["statuses"].items()))
+    write(f"5xx responses: {summary['server_errors']}")
+    if summary["lifecycle_steps_succeeded"]:
+        write(f"invoice lifecycle steps that succeeded: {summary['lifecycle_steps_succeeded']}")
+    write(f"conformance failures: {summary['conformance_failures']} {summary['failures'] or ''}")
+    for line in stats.server_errors[:10]:
+        write(f"  5xx: {line}")
+    target = os.environ.get("QBO_CONTRACT_REPORT")
+    if target:
+        report = {**summary, "routes": dict(stats.routes), "route_statuses": dict(sorted(stats.route_statuses.items()))}
+        Path(target).write_text(json.dumps(report, indent=2))
 
 
 def _route(app: Any, method: str, path: str) -> str:

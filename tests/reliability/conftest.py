@@ -11,14 +11,12 @@ registered twice. Every test records what it tried in :data:`FIGURES`; the run e
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .profiles import FAST, THOROUGH, Figures, Profile
+from .profiles import FAST, THOROUGH, Figures, Profile, print_figures
 
 FIGURES = Figures()
 
@@ -43,24 +41,12 @@ def figures() -> Figures:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """An xdist worker hands its figures to the controller, which prints them for the whole run."""
+    """An xdist worker hands its figures to the controller (tests/conftest.py prints them for the whole run)."""
     if hasattr(session.config, "workeroutput") and FIGURES.data:
-        session.config.workeroutput["reliability_figures"] = FIGURES.data
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: Any) -> None:
-    for area, values in getattr(node, "workeroutput", {}).get("reliability_figures", {}).items():
-        FIGURES.record(area, **values)
+        summaries = session.config.workeroutput.setdefault("summaries", {})
+        summaries["reliability"] = {"figures": FIGURES.data, "thorough": thorough(session.config)}
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    if not FIGURES.data:
-        return
-    terminalreporter.section(f"reliability figures ({'thorough' if thorough(config) else 'fast'} profile)")
-    for area, values in FIGURES.data.items():
-        terminalreporter.write_line(f"{area}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
-    target = os.environ.get("QBO_RELIABILITY_REPORT")
-    if target:
-        Path(target).write_text(json.dumps({"profile": "thorough" if thorough(config) else "fast",
-                                            **FIGURES.data}, indent=2) + "\n")
+    if FIGURES.data:  # the tests ran in this process (without -n)
+        print_figures(terminalreporter, FIGURES, thorough=thorough(config))

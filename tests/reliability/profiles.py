@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,3 +54,14 @@ class Figures:
     def record(self, area: str, **values: Any) -> None:
         with self._lock:
             self.data.setdefault(area, {}).update(values)
+
+
+def print_figures(terminalreporter: Any, figures: Figures, *, thorough: bool) -> None:
+    """The run's reliability section (and ``QBO_RELIABILITY_REPORT=path.json``, the same as JSON)."""
+    profile = "thorough" if thorough else "fast"
+    terminalreporter.section(f"reliability figures ({profile} profile)")
+    for area, values in figures.data.items():
+        terminalreporter.write_line(f"{area}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+    target = os.environ.get("QBO_RELIABILITY_REPORT")
+    if target:
+        Path(target).write_text(json.dumps({"profile": profile, **figures.data}, indent=2) + "\n")

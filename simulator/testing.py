@@ -12,40 +12,56 @@ scenario); what Caspen's integration sends still goes over HTTP to ``base_url``.
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
-#: hosts a simulator on this machine answers on: never reached through an HTTP proxy from the environment
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+__all__ = ["SimulatorHandle", "ControlAPIError", "Connection", "session_for", "is_local_host"]
 
-__all__ = ["SimulatorHandle", "ControlAPIError", "Connection", "session_for", "LOOPBACK"]
+
+def is_local_host(host: str | None) -> bool:
+    """``host`` (as in a URL) is this machine: ``localhost``, a loopback address (127.0.0.0/8, ::1, an
+    IPv4-mapped 127.x) or the unspecified address a server bound to every interface reports (0.0.0.0, ::)."""
+    name = (host or "").strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name.split("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or address.is_unspecified or bool(mapped and mapped.is_loopback)
 
 
 def session_for(url: str) -> requests.Session:
-    """A ``requests.Session`` for talking to ``url``. On loopback it ignores the environment's proxies,
-    ``.netrc`` and CA bundle (``trust_env = False``): none applies to this machine, and requests would read
-    them again on every call (about a third of a millisecond each, issue 16)."""
+    """A ``requests.Session`` for talking to ``url``. For a host on this machine (:func:`is_local_host`) it
+    ignores the environment's proxies and ``.netrc`` (``trust_env = False``): neither applies, a proxy would
+    break the call, and requests read them again on every call (about a third of a millisecond each, issue
+    16). A CA bundle named by ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` is still used, as requests would."""
     session = requests.Session()
-    if urlsplit(url).hostname in LOOPBACK:
+    if is_local_host(urlsplit(url).hostname):
         session.trust_env = False
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            session.verify = bundle
     return session
 
 
 class ControlAPIError(RuntimeError):
-    """A control call the simulator refused: ``status_code`` and its ``{"error", "detail"}`` explanation.
+    """A control call the simulator refused: ``status_code``, the ``requests.Response`` (``response``, also
+    for in-process calls) and the simulator's ``{"error", "detail"}`` explanation in the message."""
 
-    ``response`` is the ``requests.Response`` (over HTTP) or werkzeug's test response (in-process)."""
-
-    def __init__(self, response: Any) -> None:
+    def __init__(self, response: requests.Response) -> None:
         try:
-            payload = response.get_json() if hasattr(response, "get_json") else response.json()
+            payload = response.json()
             message = f"{payload.get('error')}: {payload.get('detail')}"
-        except (ValueError, AttributeError):
+        except ValueError:
             message = response.text[:500]
-        url = getattr(response, "url", None) or response.request.url
-        super().__init__(f"{response.request.method} {url} → {response.status_code} {message}")
+        super().__init__(f"{response.request.method} {response.url} → {response.status_code} {message}")
         self.response = response
         self.status_code = response.status_code
 
@@ -65,20 +81,36 @@ class SimulatorHandle:
         if control_token:
             self.session.headers["X-Control-Token"] = control_token
         self._local = app.test_client() if app is not None else None
+        # in-process calls come from where an HTTP client of base_url would: its host's address
+        host = (urlsplit(self.base_url).hostname or "").strip("[]")
+        self._caller = host if _is_address(host) else "127.0.0.1"
 
     # -- plumbing -----------------------------------------------------------------------------------
     def call(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None) -> Any:
         """One control call: ``/_sim{path}``; the answer's JSON. Raises :class:`ControlAPIError` (status ≥ 400)."""
+        url = f"{self.base_url}/_sim{path}"
         if self._local is not None:
-            answer = self._local.open(f"/_sim{path}", method=method, json=json, query_string=params,
-                                      headers=dict(self.session.headers))
-            if answer.status_code >= 400:
-                raise ControlAPIError(answer)
-            return answer.get_json()
-        response = self.session.request(method, f"{self.base_url}/_sim{path}", json=json, params=params, timeout=30)
+            response = self._in_process(method, url, json, params)
+        else:
+            response = self.session.request(method, url, json=json, params=params, timeout=30)
         if response.status_code >= 400:
             raise ControlAPIError(response)
         return response.json()
+
+    def _in_process(self, method: str, url: str, json: Any, params: dict[str, Any] | None) -> requests.Response:
+        """The call through Flask's test client, answered as the ``requests.Response`` HTTP would give."""
+        request = requests.Request(method, url, params=params).prepare()
+        answer = self._local.open(url, method=method, json=json, query_string=params, follow_redirects=True,
+                                  headers=dict(self.session.headers), environ_base={"REMOTE_ADDR": self._caller})
+        response = requests.Response()
+        response.status_code = answer.status_code
+        response.reason = answer.status.partition(" ")[2]
+        response.headers = CaseInsensitiveDict(answer.headers.items())
+        response._content = answer.get_data()
+        response.encoding = answer.mimetype_params.get("charset", "utf-8")
+        response.url = answer.request.url  # where a redirect led, as requests reports it
+        response.request = request
+        return response
 
     @property
     def api_base(self) -> str:
@@ -215,3 +247,11 @@ class SimulatorHandle:
 
     def webhooks(self, realm_id: str | None = None) -> dict[str, Any]:
         return self.call("GET", "/webhooks", params={"realm_id": realm_id} if realm_id else None)
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

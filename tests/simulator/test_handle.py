@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from simulator.server import LiveServer
-from simulator.testing import ControlAPIError, SimulatorHandle, session_for
+from simulator import create_app
+from simulator.testing import ControlAPIError, SimulatorHandle, is_local_host, session_for
 
 
 @pytest.fixture
@@ -64,8 +65,22 @@ def test_in_process_refusals_are_the_same_control_api_errors(both: tuple[Simulat
     for sim in both:
         with pytest.raises(ControlAPIError, match=words) as caught:
             call(sim)
-        errors.append((caught.value.status_code, str(caught.value).split(" → ", 1)[1]))
+        response = caught.value.response  # a requests.Response either way: what except-blocks read
+        assert isinstance(response, requests.Response) and response.url.startswith(f"{sim.base_url}/_sim/")
+        errors.append((caught.value.status_code, str(caught.value), response.json(), response.ok, response.reason))
     assert errors[0] == errors[1] and errors[0][0] == status
+
+
+def test_in_process_calls_come_from_the_base_urls_host_so_the_control_token_still_applies() -> None:
+    app = create_app({"TESTING": True, "COMPANIES": (), "CONTROL_TOKEN": "s3cret"})
+    try:
+        with pytest.raises(ControlAPIError, match="403") as refused:
+            SimulatorHandle("http://192.0.2.2:8000", app=app).status()
+        assert "loopback" in refused.value.response.json()["detail"]
+        assert SimulatorHandle("http://192.0.2.2:8000", app=app, control_token="s3cret").status()["companies"] == []
+        assert SimulatorHandle("http://127.0.0.1:8000", app=app).status()["companies"] == []
+    finally:
+        app.extensions["qbo_simulator"].webhooks.close()
 
 
 def test_a_loopback_simulator_is_reached_directly_whatever_proxy_the_environment_names(
@@ -79,3 +94,17 @@ def test_a_loopback_simulator_is_reached_directly_whatever_proxy_the_environment
     assert session_for("http://localhost:8080").trust_env is False
     assert session_for("http://[::1]:8080/v3").trust_env is False
     assert session_for("https://sandbox-quickbooks.api.intuit.com/v3").trust_env is True
+
+
+@pytest.mark.parametrize("host, local", [
+    ("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("LOCALHOST.", True), ("[::1]", True),
+    ("::ffff:127.0.0.1", True), ("0.0.0.0", True), ("::", True),
+    ("192.0.2.2", False), ("sandbox-quickbooks.api.intuit.com", False), ("localhost.example", False), ("", False),
+])
+def test_which_hosts_are_this_machine(host: str, local: bool) -> None:
+    assert is_local_host(host) is local
+
+
+def test_a_ca_bundle_named_by_the_environment_still_applies_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/local-ca.pem")
+    assert session_for("https://localhost:8443").verify == "/etc/ssl/local-ca.pem"

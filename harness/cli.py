@@ -73,6 +73,10 @@ def _gate(args: argparse.Namespace) -> int:
                                    quiet=args.quiet, features=features, driver=args.driver, steps=tuple(args.steps)))
     if not outcome.results:
         print("qbo-sim gate: no scenario ran. pytest said:\n" + outcome.output[-4000:], file=sys.stderr)
+        if "unrecognized arguments" in outcome.output:
+            print("The gate's pytest loads only its own plugins (harness.gate.GATE_PLUGINS), not every installed "
+                  "one: an option of another plugin (in PYTEST_ADDOPTS, say) needs that plugin loaded with "
+                  "--steps MODULE.", file=sys.stderr)
         return 2 if outcome.pytest_exit in (2, 3, 4) else 1
     failed = [r for r in outcome.results if r.outcome == "failed"]
     for result in failed:  # file:line and the reason in words (harness.explain), as in every report

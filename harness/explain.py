@@ -192,6 +192,12 @@ def step_failure(feature: Any, step: Any, exception: BaseException) -> str:
         body = _assertion_words(text)
     elif isinstance(exception, StopIteration):
         body = "The step looked for something that is not there (StopIteration)."
+    elif type(exception).__name__ == "FixtureLookupError":  # pytest's: a fixture no loaded plugin defines
+        body = (f"The step needs the pytest fixture {getattr(exception, 'argname', text)!r}, which nothing the "
+                f"gate loaded provides. The gate loads only its own pytest plugins, not every installed one: "
+                f"load the plugin or module that defines it with --steps MODULE "
+                f"(for example --steps pytest_httpserver.pytest_plugin).")
+        where = None
     else:
         body = f"The step stopped with {type(exception).__name__}: {text or '(no message)'}"
     lines = body.splitlines()[:25]

@@ -34,13 +34,22 @@ ROOT = Path(__file__).resolve().parents[1]
 FEATURE_SUITE = Path(__file__).resolve().parent / "suite"
 BUNDLED_FEATURES = Path(__file__).resolve().parent / "features"
 RESULTS = "results.jsonl"
-#: the only pytest plugins a gate run loads (installed plugins are not auto-loaded): pytest-bdd, the
+#: the only pytest plugins a gate run loads (``--disable-plugin-autoload``): pytest-bdd, the
 #: simulator's fixtures, the step library and the result collector; pytest-xdist with ``-n``. An installed
 #: plugin (pytest-randomly, pytest-rerunfailures, hypothesis...) cannot change a verdict, and start-up does
 #: not import, or rewrite the asserts of, every plugin in the environment (issue 16: 4.5 s of an 11 s gate).
 #: ``--steps MODULE`` loads any other plugin a user's steps need.
 GATE_PLUGINS = ("pytest_bdd.plugin", "simulator.pytest_plugin", "steps.library", "harness.collector")
 XDIST_PLUGINS = ("xdist.plugin", "xdist.looponfail")
+
+
+def _own_plugin_names() -> frozenset[str]:
+    """The gate's plugins by module and by entry-point name (``qbo_simulator``, ``pytest-bdd``, ``xdist``):
+    a ``--steps`` naming one of them is already loaded (pytest refuses a second registration)."""
+    from importlib.metadata import entry_points
+
+    modules = {*GATE_PLUGINS, *XDIST_PLUGINS}
+    return frozenset(modules | {ep.name for ep in entry_points(group="pytest11") if ep.value in modules})
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,9 @@ def _command(options: GateOptions, results: Path) -> list[str]:
                "-c", str(options.suite / "pytest.ini"), "--rootdir", str(options.suite),
                "--qbo-results", str(results.resolve()), "-p", "no:cacheprovider", "-q", "--no-header"]
     parallel = bool(options.workers and options.workers not in ("0", "1"))
-    for module in (*GATE_PLUGINS, *(XDIST_PLUGINS if parallel else ()), *options.steps):
+    own = _own_plugin_names()
+    command.append("--disable-plugin-autoload")  # GATE_PLUGINS only (pytest >= 8.4; xdist workers inherit it)
+    for module in (*GATE_PLUGINS, *(XDIST_PLUGINS if parallel else ()), *(m for m in options.steps if m not in own)):
         command += ["-p", module]
     if options.driver:
         command += ["--qbo-driver", options.driver]
@@ -125,7 +136,7 @@ def run_gate(options: GateOptions) -> GateOutcome:
 
 
 def _environment(options: GateOptions) -> dict[str, str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # GATE_PLUGINS only
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if options.features:  # else the bundled suite (or a $QBO_SIM_FEATURES the caller set)
         env["QBO_SIM_FEATURES"] = os.pathsep.join(str(path.resolve()) for path in options.features)
     return env

@@ -9,6 +9,7 @@ Both are imported on first use: ``qbo-sim gate`` and the other commands that ser
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,4 +28,13 @@ def __getattr__(name: str) -> Any:
         from simulator.server import LiveServer
 
         return LiveServer
+    try:  # simulator.app, simulator.seed ...: submodules, as when this package imported them eagerly
+        return importlib.import_module(f"simulator.{name}")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"simulator.{name}":
+            raise
     raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from harness.gate import GateOptions, run_gate
+from harness.gate import GateOptions, _command, run_gate
 
 INTRUDER = '''
 import os
@@ -54,3 +55,54 @@ def test_steps_load_a_plugin_the_gate_would_not(intruder: Path, tmp_path: Path) 
                                    steps=("intruder_plugin",)))
     assert not outcome.passed and intruder.exists()
     assert any("the intruder plugin ran" in (result.error or "") for result in outcome.results)
+
+
+SECRET_PLUGIN = '''
+import pytest
+
+
+@pytest.fixture
+def shared_secret():
+    return "s3cret"
+'''
+
+OUR_STEPS = '''
+from pytest_bdd import given
+
+
+@given("the shared secret is known")
+def _(shared_secret):
+    assert shared_secret == "s3cret"
+'''
+
+
+def test_a_fixture_only_an_installed_plugin_provides_fails_naming_the_fix(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    (site / "secret-1.0.dist-info").mkdir(parents=True)
+    (site / "secretplugin.py").write_text(SECRET_PLUGIN)
+    (site / "secret-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: secret\nVersion: 1.0\n")
+    (site / "secret-1.0.dist-info" / "entry_points.txt").write_text("[pytest11]\nsecret = secretplugin\n")
+    (tmp_path / "our_steps.py").write_text(OUR_STEPS)
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "secret.feature").write_text(
+        "Feature: A plugin's fixture\n  Scenario: The step uses it\n    Given the shared secret is known\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), str(tmp_path)]))
+    monkeypatch.chdir(tmp_path)
+
+    def outcomes(*steps: str) -> list[tuple[str, str]]:
+        run = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True, features=(tmp_path / "features",),
+                                   steps=("our_steps", *steps)))
+        return [(result.outcome, result.error or "") for result in run.results]
+
+    [(outcome, error)] = outcomes()
+    assert outcome == "failed" and "'shared_secret'" in error and "--steps" in error, error
+    assert outcomes("secretplugin") == [("passed", "")]
+
+
+def test_steps_naming_a_plugin_the_gate_loads_anyway_load_it_once() -> None:
+    command = _command(GateOptions(steps=("qbo_simulator", "pytest-bdd", "simulator.pytest_plugin", "our_steps")),
+                       Path("results.jsonl"))
+    loaded = [command[i + 1] for i, word in enumerate(command) if word == "-p"]
+    assert loaded.count("simulator.pytest_plugin") == 1 and "qbo_simulator" not in loaded
+    assert "pytest-bdd" not in loaded and loaded[-1] == "our_steps"

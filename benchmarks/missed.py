@@ -10,22 +10,23 @@ __all__ = ["WHY", "missed_targets"]
 #: why a target is missed and what would change it, by benchmark (shown only for missed figures)
 WHY: dict[str, str] = {
     "serving": (
-        "**Serving (GET ≥ 70 %, POST ≥ 50 % of bare Flask).** Both servers are bound by one core of Python under "
-        "the GIL, so the ratio is the ratio of CPU per request (see the notes). Issue 16 took the simulator's "
-        "in-process cost from 1,275 k to ~660 k instructions per GET and from 2,239 k to ~1,360 k per create "
-        "(bare Flask: ~385 k / ~470 k; docs/performance.md lists each change). What is left, per GET: the "
-        "journal entry (~65 k), the accounting gate (bearer hash and lookup, classification, ~45 k), rendering "
-        "(~45 k), Flask's hooks; per create also the invoice rules (body cleaning, Decimal line and tax "
-        "arithmetic, DocNumber checks, indexes, history) and encoding the new invoice's JSON once (~180 k: "
-        "float repr). What would change it: a cheaper journal (a tuple per request, materialised on read), "
-        "building lines in wire order instead of re-ordering them, or several server processes (the ratio is "
-        "per process; see docs/performance.md)."
+        "**Invoice create ≥ 50 % of bare Flask.** GET meets its target and one create costs the simulator "
+        "1,243 k instructions in-process against bare Flask's 452 k (0.37; over waitress with one client 0.50; "
+        "`python -m benchmarks.instructions`, docs/performance.md). Under wrk's 32 connections it does much "
+        "worse than that ratio, and worse as the company fills: server CPU per create 1.2 ms with one "
+        "connection, 2.4 ms → 12 ms over successive 4 s rounds at 32 connections, while the journal shows "
+        "each create's own work at ~0.6 ms (p50) and bare Flask stays at 0.45 → 0.76 ms. The extra CPU is "
+        "spent outside the request handlers: waitress' I/O-loop thread takes 50–78 % of a core in that state "
+        "(per-thread CPU from /proc; py-spy shows it in send/close), with the 16 workers queued on the "
+        "company's write lock. Found at the end of this pass and not yet fixed (docs/performance.md, "
+        "\"Creates under 32 connections\"): what would change it is finding why the loop thread works so "
+        "hard while writes queue on one company's lock (waitress' `writable()` is true while a task holds "
+        "a short response, which `handle_write` then declines to send), or serving writes from more processes."
     ),
     "latency": (
         "**Create p99 ≤ 2× bare Flask's p99 at 32 clients.** At saturation p99 follows throughput (Little's "
-        "law) plus waitress' scheduling of 16 threads under the GIL; with a create costing ~2.7× the baseline's "
-        "CPU, its p99 sits near 2.4× the baseline's. The garbage collector's pauses, the long tail before issue "
-        "16, are gone (`qbo-sim serve` freezes its start-up heap); what remains is CPU per request."
+        "law), so the create throughput collapse above (see the serving note) sets it; the garbage collector's "
+        "pauses, the long tail before issue 16, are gone (`qbo-sim serve` freezes its start-up heap)."
     ),
     "gate": (
         "**Gate ≤ 1.6× a bare pytest-bdd run.** A scenario costs ~80 ms above pytest-bdd's floor: ~13 HTTP "

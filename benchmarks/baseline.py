@@ -15,15 +15,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import logging
 import threading
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
-from waitress.server import create_server
-
-from simulator.server import settle_heap
+from simulator.server import create_waitress, settle_heap
 
 __all__ = ["create_baseline_app", "main", "serve"]
 
@@ -76,21 +73,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(app: Flask, *, port: int = 0, threads: int = 16) -> Any:
-    """waitress with exactly the options :class:`simulator.server.LiveServer` gives it (keep them in step).
+    """waitress exactly as :class:`simulator.server.LiveServer` runs it (:func:`simulator.server.create_waitress`:
+    the same options and channel class, so the baseline carries no handicap the simulator does not, and
+    no advantage either).
 
     Not ``LiveServer`` itself: it also manages the simulator's own state (its ``Backends``), which a bare
     Flask app does not have.
     """
-    logging.getLogger("waitress").setLevel(logging.ERROR)
-    return create_server(
-        app,
-        host="127.0.0.1",
-        port=port,
-        threads=threads,
-        ident="qbo-sim",
-        channel_timeout=300,
-        clear_untrusted_proxy_headers=True,
-    )
+    return create_waitress(app, host="127.0.0.1", port=port, threads=threads, ident="qbo-sim",
+                           clear_untrusted_proxy_headers=True)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@ import threading
 from typing import Any
 
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
-__all__ = ["LiveServer", "ThreadedServer", "settle_heap"]
+__all__ = ["LiveServer", "ThreadedServer", "QuietChannel", "create_waitress", "settle_heap"]
 
 
 def settle_heap() -> None:
@@ -31,6 +32,38 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+class QuietChannel(HTTPChannel):
+    """waitress' HTTP channel, writable only when waitress' I/O loop can write to it.
+
+    A request's task sends its own output (``write_soon`` flushes as it writes) while holding the channel's
+    output lock. Meanwhile waitress' ``writable()`` is true, ``select()`` returns at once, and the loop's
+    ``handle_write`` finds the lock taken and does nothing: the loop spins, and takes the GIL from the very
+    task it waits for. Under 32 connections of invoice creates that was ~100 loop passes per request and up
+    to 10× the CPU per create (issue 16, docs/performance.md). Here the channel is not writable while its
+    task holds the lock; a task that leaves output unsent pulls waitress' trigger, and so does every task's
+    end (``HTTPChannel.service``), so the loop wakes for it. Nothing waits on a timer.
+    """
+
+    def writable(self) -> bool:
+        if self.requests and not (self.will_close or self.close_when_flushed):
+            if not self.outbuf_lock.acquire(False):
+                return False  # the task is writing
+            self.outbuf_lock.release()
+        return bool(super().writable())
+
+
+def create_waitress(app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16,
+                    ident: str = "qbo-sim", **options: Any) -> Any:
+    """waitress serving ``app`` the way every server here does (the simulator, the driver server, the
+    benchmark's bare-Flask baseline): its default loop settings, :class:`QuietChannel`, 300 s channel
+    timeout. Not started; ``.run()`` it."""
+    logging.getLogger("waitress").setLevel(logging.ERROR)  # dropped-connection rules are expected
+    server = create_server(app, host=host, port=port, threads=threads, ident=ident, channel_timeout=300,
+                           **options)
+    server.channel_class = QuietChannel
+    return server
+
+
 class ThreadedServer:
     """A WSGI app on waitress in a daemon thread: ``with ThreadedServer(app) as server: server.url``.
 
@@ -42,10 +75,8 @@ class ThreadedServer:
 
     def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16,
                  ident: str = "qbo-sim", **options: Any) -> None:
-        logging.getLogger("waitress").setLevel(logging.ERROR)  # dropped-connection rules are expected
         self.app = app
-        self._server = create_server(app, host=host, port=port, threads=threads, ident=ident,
-                                     channel_timeout=300, **options)
+        self._server = create_waitress(app, host=host, port=port, threads=threads, ident=ident, **options)
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]
         self.stopping = threading.Event()

@@ -17,7 +17,7 @@ WHY: dict[str, str] = {
         "waitress' I/O loop spinning while tasks wrote their answers (`simulator.server.QuietChannel`, "
         "docs/performance.md): fixed for both servers, it lifted creates under 32 connections from 0.15× to "
         "~0.40×, and it sped bare Flask's GET up more than the simulator's (GET 0.82× against a spinning "
-        "baseline, ~0.65× against a fixed one). What is left is the simulator's own work per request: the "
+        "baseline; 0.64× and 0.75× in two runs against a fixed one: on the target's line). What is left is the simulator's own work per request: the "
         "invoice rules (~415 k instructions per create: body checks, Decimal line and tax arithmetic, "
         "DocNumber checks, indexes, history), JSON encoding (~160 k), the accounting gate and the journal. "
         "What would change it: a leaner rule path for the common invoice shape, or more server processes "

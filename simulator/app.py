@@ -136,12 +136,10 @@ def _journal(backends: Backends, config: Any, req: Request, facts: dict[str, Any
 def _request_bytes(request: Request, limit: int | None) -> bytes | str:
     """The request body for the journal; an oversized or unreadable one is described, not read."""
     environ = request.environ
-    if not environ.get("CONTENT_LENGTH") and \
-            "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-        return b""  # no Content-Length and not chunked: no body (RFC 9112 §6.3); most GETs skip the stream
-    length = request.content_length
-    if not length and "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-        return b""
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    length = request.content_length if environ.get("CONTENT_LENGTH") else None  # most GETs parse nothing
+    if not length and not chunked:
+        return b""  # no (or a zero) Content-Length and not chunked: no body (RFC 9112 §6.3)
     if limit and (length or 0) > limit:
         return f"[{length} bytes: over the {limit}-byte limit, not recorded]"
     try:

@@ -212,8 +212,7 @@ def world(qbo_sim_direct: SimulatorHandle, caspen_driver: CaspenDriver, request:
           ) -> Iterator[World]:
     """A fresh QuickBooks company and Caspen account for one scenario. The steps' control calls (several per
     scenario) go to the simulator in-process; Caspen, through the driver, reaches it over HTTP."""
-    qbo_sim = qbo_sim_direct
-    state = World(sim=qbo_sim, driver=caspen_driver)
+    state = World(sim=qbo_sim_direct, driver=caspen_driver)
     request.node.user_properties.append((DRIVER_KEY, caspen_driver.name))
     try:
         yield state
@@ -221,9 +220,9 @@ def world(qbo_sim_direct: SimulatorHandle, caspen_driver: CaspenDriver, request:
         if state.realm_id is not None:
             # only this company's last 200 entries: the whole journal (up to 10,000 entries, ~14 MB of JSON)
             # made every teardown slower as a run went on (issue 16, benchmarks/gatecost.py)
-            traffic = qbo_sim.journal(state.realm_id, limit=200)
+            traffic = qbo_sim_direct.journal(state.realm_id, limit=200)
             request.node.user_properties.append((JOURNAL_KEY, json.dumps(traffic)))
         for realm in dict.fromkeys(state.companies):
-            qbo_sim.delete_company(realm)
+            qbo_sim_direct.delete_company(realm)
         if state.account_open:
             caspen_driver.close_account()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
-from simulator.server import create_waitress, settle_heap
+from simulator.server import THREADS, create_waitress, settle_heap
 
 __all__ = ["create_baseline_app", "main", "serve"]
 
@@ -58,7 +58,7 @@ def create_baseline_app(get_body: bytes, post_body: bytes) -> Flask:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.baseline")
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--ready-file", type=Path, required=True)
     parser.add_argument("--get-body", type=Path, required=True)
     parser.add_argument("--post-body", type=Path, required=True)
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def serve(app: Flask, *, port: int = 0, threads: int = 16) -> Any:
+def serve(app: Flask, *, port: int = 0, threads: int = THREADS) -> Any:
     """waitress exactly as :class:`simulator.server.LiveServer` runs it (:func:`simulator.server.create_waitress`:
     the same options and channel class, so the baseline carries no handicap the simulator does not, and
     no advantage either).

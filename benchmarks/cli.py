@@ -376,7 +376,8 @@ def _how_it_was_run(plan: Plan) -> str:
             f"{plan.rounds} alternating baseline/simulator round(s) of {plan.seconds:.0f} s per route "
             "after a warm-up. Install: `apt-get install wrk` (without it a multi-process Python client "
             "runs, which competes for the CPU; the table names the generator).",
-            "- Servers: each in its own process; `qbo-sim serve` (waitress, 16 threads, the demo companies) "
+            "- Servers: each in its own process; `qbo-sim serve` (waitress, its default 4 threads, the demo "
+            "companies) "
             "and `python -m benchmarks.baseline` (bare Flask on waitress with `LiveServer`'s options, "
             "same threads) "
             "answering "

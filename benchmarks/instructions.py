@@ -142,7 +142,7 @@ def _http_client(app: Any, method: str, path: str, token: str, body: bytes) -> A
     """One request over a keep-alive connection to ``app`` on waitress (LiveServer's options)."""
     from benchmarks.baseline import serve
 
-    server = serve(app, port=0, threads=16)
+    server = serve(app, port=0)
     threading.Thread(target=server.run, daemon=True).start()
     head = (f"{method} {path}?minorversion=75 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
             "Accept: application/json\r\n")

@@ -147,7 +147,7 @@ def render_markdown(report: Report, *, extra_sections: list[str] | None = None) 
         "# Benchmark results",
         "",
         "Written by `qbo-sim bench` (issue 6); re-run it to refresh this file. Throughput figures are ratios "
-        "to a bare Flask app on the same server (waitress, 16 threads) measured in the same run, so they "
+        "to a bare Flask app on the same server (waitress, its default 4 threads) measured in the same run, so they "
         "compare across machines; absolute numbers only describe this machine at this moment.",
         "",
         f"- run: `{report.command}`"

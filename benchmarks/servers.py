@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from simulator.server import THREADS
 
 __all__ = [
     "ServerProcess",
@@ -138,7 +139,7 @@ class ServerProcess:
         self.stop()
 
 
-def simulator_command(*extra: str, threads: int = 16) -> list[str]:
+def simulator_command(*extra: str, threads: int = THREADS) -> list[str]:
     return [
         sys.executable,
         "-m",

@@ -1,6 +1,6 @@
 """HTTP serving: GET invoice and POST invoice create, simulator vs the bare-Flask baseline.
 
-Both servers run in their own processes on waitress with 16 threads; the load generator keeps 32
+Both servers run in their own processes on waitress with its default 4 threads (``simulator.server.THREADS``); the load generator keeps 32
 keep-alive connections busy. Rounds alternate baseline and simulator so that a burst of noise from
 other work on the machine hits both; the ratio reported is the median of the per-round ratios.
 Latency is measured in the same runs: with 32 clients in a closed loop the server is saturated,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from simulator.clock import SimClock
@@ -43,6 +45,9 @@ class Backends:
         self.lock = threading.RLock()
         #: set while this app's server shuts down: held requests (latency, timeout rules) let go at once
         self.stopping = threading.Event()
+        #: what a held request does with its worker while it waits: the server serving this app lends it
+        #: (``simulator.server.LiveServer.spare_worker``); in-process (Flask's test client) there is none
+        self.lend_worker: Callable[[], AbstractContextManager[Any]] = nullcontext
         self.journal = Journal(int(self.config.get("JOURNAL_SIZE", 10_000)))
         #: JSON of recently answered records, reused while they are current (simulator.encoding)
         self.encoded = EncodedRecords()
@@ -57,6 +62,12 @@ class Backends:
         self._snapshot_ids = itertools.count(1)
         self.client = dict(self.config.get("OAUTH_CLIENT") or DEFAULT_CLIENT)
         self._populate()
+
+    def hold(self, seconds: float) -> None:
+        """Wait like a slow QuickBooks would (latency, timeout rules): ``seconds`` at most, released at once
+        when this app's server stops; the server gets a spare worker meanwhile, so other clients go on."""
+        with self.lend_worker():
+            self.stopping.wait(seconds)
 
     def _populate(self) -> None:
         self.oauth.add_client(self.client["client_id"], self.client["client_secret"], self.client["redirect_uris"])

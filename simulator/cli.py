@@ -45,6 +45,20 @@ def _extra_commands() -> list[Any]:
 
 
 # -- serve ---------------------------------------------------------------------------------------------
+#: simulator.server.THREADS, written out so that ``--help`` need not import waitress (a test keeps them equal)
+SERVE_THREADS = 4
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _serve_parser(commands: Any) -> None:
     serve = commands.add_parser("serve", help="serve the simulator over HTTP until interrupted")
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
@@ -52,7 +66,9 @@ def _serve_parser(commands: Any) -> None:
     serve.add_argument("--scenario", action="append", default=[], metavar="NAME|PATH",
                        help="load a scenario (repeatable); without it: a demo AU and a US company")
     serve.add_argument("--ready-file", type=Path, help="write connection details as JSON here once ready")
-    serve.add_argument("--threads", type=int, default=16, help="worker threads (default 16)")
+    serve.add_argument("--threads", type=_positive, default=SERVE_THREADS,
+                       help=f"worker threads (default {SERVE_THREADS}, waitress' own; requests held by latency "
+                            "or timeout rules get extra ones)")
     serve.add_argument("--journal-size", type=int, default=None, metavar="N",
                        help="request journal capacity (a ring buffer; default 10000)")
     serve.add_argument("--control-token", default=os.environ.get("QBO_SIM_CONTROL_TOKEN"),

@@ -9,13 +9,22 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
-__all__ = ["LiveServer", "ThreadedServer", "QuietChannel", "create_waitress", "settle_heap"]
+__all__ = ["LiveServer", "ThreadedServer", "QuietChannel", "create_waitress", "settle_heap", "THREADS"]
+
+#: Worker threads per server: waitress' own default. More workers do not add throughput under the GIL, they
+#: only fight over it: with 16, a waiting worker's GIL drop request came so often that 77 % of invoice creates
+#: found the company lock held by a preempted worker, and creates ran at 0.37× bare Flask (p99 2.3×) against
+#: 0.50× (p99 1.9×) with 4 (issue 16, docs/performance.md). Requests that only wait (latency and timeout
+#: rules) do not count against it: see :meth:`ThreadedServer.spare_worker`.
+THREADS = 4
 
 
 def settle_heap() -> None:
@@ -52,11 +61,11 @@ class QuietChannel(HTTPChannel):
         return bool(super().writable())
 
 
-def create_waitress(app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16,
+def create_waitress(app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = THREADS,
                     ident: str = "qbo-sim", **options: Any) -> Any:
     """waitress serving ``app`` the way every server here does (the simulator, the driver server, the
-    benchmark's bare-Flask baseline): its default loop settings, :class:`QuietChannel`, 300 s channel
-    timeout. Not started; ``.run()`` it."""
+    benchmark's bare-Flask baseline): its default loop settings and thread count, :class:`QuietChannel`,
+    300 s channel timeout. Not started; ``.run()`` it."""
     logging.getLogger("waitress").setLevel(logging.ERROR)  # dropped-connection rules are expected
     server = create_server(app, host=host, port=port, threads=threads, ident=ident, channel_timeout=300,
                            **options)
@@ -73,14 +82,17 @@ class ThreadedServer:
     and the driver server (``caspen-sync serve-driver``).
     """
 
-    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16,
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = THREADS,
                  ident: str = "qbo-sim", **options: Any) -> None:
         self.app = app
+        self.threads = threads
         self._server = create_waitress(app, host=host, port=port, threads=threads, ident=ident, **options)
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]
         self.stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"{ident}:{self.port}", daemon=True)
+        self._spare_lock = threading.Lock()
+        self._spare = 0
 
     @property
     def url(self) -> str:
@@ -91,6 +103,35 @@ class ThreadedServer:
         self.stopping.clear()
         self._thread.start()
         return self
+
+    @property
+    def workers(self) -> int:
+        """Worker threads the pool keeps now: ``threads`` plus one per request that is waiting."""
+        dispatcher = self._server.task_dispatcher  # type: ignore[union-attr]
+        with dispatcher.lock:
+            return len(dispatcher.threads) - dispatcher.stop_count  # type: ignore[no-any-return]
+
+    @contextmanager
+    def spare_worker(self) -> Iterator[None]:
+        """Add a worker for as long as the calling request only waits (a latency or timeout rule).
+
+        The pool's size bounds the requests *working* at once (:data:`THREADS`); a request held for
+        seconds must not take one of those places, or a few held requests would stall every other client
+        of the simulator, which QuickBooks never does. waitress' own ``set_thread_count`` grows the pool
+        and shrinks it back (the next worker to go idle leaves). Nothing changes once the server stops.
+        """
+        dispatcher = self._server.task_dispatcher  # type: ignore[union-attr]
+        with self._spare_lock:
+            self._spare += 1
+            if not self.stopping.is_set():
+                dispatcher.set_thread_count(self.threads + self._spare)
+        try:
+            yield
+        finally:
+            with self._spare_lock:
+                self._spare -= 1
+                if not self.stopping.is_set():
+                    dispatcher.set_thread_count(self.threads + self._spare)
 
     def _run(self) -> None:
         try:
@@ -142,15 +183,26 @@ class LiveServer(ThreadedServer):
     """``with LiveServer(app) as server: requests.get(server.url + "/_sim/")``: the simulator over HTTP.
 
     Its stop event is the app's own (``Backends.stopping``): held requests (latency and timeout rules)
-    wait on it, so stopping one app's server never releases another's.
+    wait on it, so stopping one app's server never releases another's; while they wait, their worker is
+    replaced (``Backends.lend_worker`` is this server's :meth:`spare_worker` while it serves).
     """
 
-    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 16) -> None:
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = THREADS) -> None:
         super().__init__(app, host=host, port=port, threads=threads, ident="qbo-sim",
                          clear_untrusted_proxy_headers=True)
         self._backends = app.extensions["qbo_simulator"]
         self.stopping = self._backends.stopping
 
+    def start(self) -> Any:
+        self._backends.lend_worker = self.spare_worker
+        return super().start()
+
+    def serve_forever(self) -> None:
+        self._backends.lend_worker = self.spare_worker
+        super().serve_forever()
+
     def stop(self) -> None:
         super().stop()
+        if self._backends.lend_worker == self.spare_worker:
+            self._backends.lend_worker = nullcontext
         self._backends.webhooks.close()

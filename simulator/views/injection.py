@@ -17,8 +17,8 @@ __all__ = ["before", "after", "dropped", "hold"]
 
 
 def hold(seconds: float) -> None:
-    """Wait like a slow QuickBooks would, released at once when this app's server stops."""
-    current_app.extensions["qbo_simulator"].stopping.wait(seconds)
+    """Wait like a slow QuickBooks would (:meth:`simulator.backends.Backends.hold`)."""
+    current_app.extensions["qbo_simulator"].hold(seconds)
 
 
 def before(plan: FaultPlan, facts: RequestFacts) -> Response | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -132,22 +132,22 @@ class SimulatorHandle:
         return self.call("POST", "/companies", {"region": region, **options})["realm_id"]
 
     def company(self, realm_id: str) -> dict[str, Any]:
-        return self.call("GET", f"/companies/{realm_id}")
+        return self.call("GET", _company(realm_id))
 
     def delete_company(self, realm_id: str) -> None:
-        self.call("DELETE", f"/companies/{realm_id}")
+        self.call("DELETE", _company(realm_id))
 
     def snapshot(self, realm_id: str) -> str:
-        return self.call("POST", f"/companies/{realm_id}/snapshots")["snapshot_id"]
+        return self.call("POST", f"{_company(realm_id)}/snapshots")["snapshot_id"]
 
     def restore(self, snapshot_id: str) -> None:
-        self.call("POST", f"/snapshots/{snapshot_id}/restore")
+        self.call("POST", f"/snapshots/{_segment(snapshot_id)}/restore")
 
     def records(self, realm_id: str, entity: str) -> list[dict[str, Any]]:
-        return self.call("GET", f"/companies/{realm_id}/entities/{entity}")["records"]
+        return self.call("GET", f"{_company(realm_id)}/entities/{_segment(entity)}")["records"]
 
     def record(self, realm_id: str, entity: str, entity_id: str) -> dict[str, Any]:
-        return self.call("GET", f"/companies/{realm_id}/entities/{entity}/{entity_id}")
+        return self.call("GET", f"{_company(realm_id)}/entities/{_segment(entity)}/{_segment(entity_id)}")
 
     def find_invoice(self, realm_id: str, doc_number: str) -> dict[str, Any] | None:
         matches = [r for r in self.records(realm_id, "Invoice") if (r.get("DocNumber") or "") == doc_number]
@@ -163,61 +163,62 @@ class SimulatorHandle:
         body = {"doc_number": doc_number, "new_doc_number": new_doc_number}
         if entity:
             body["entity"] = entity
-        return self.call("POST", f"/companies/{realm_id}/actions/renumber", body)
+        return self.call("POST", f"{_company(realm_id)}/actions/renumber", body)
 
     def user_edits(self, realm_id: str, doc_number: str, entity: str | None = None, **fields: Any) -> dict[str, Any]:
         """Change fields of a document in QuickBooks as its user would (its SyncToken moves)."""
         body: dict[str, Any] = {"doc_number": doc_number, "fields": fields}
         if entity:
             body["entity"] = entity
-        return self.call("POST", f"/companies/{realm_id}/actions/edit", body)
+        return self.call("POST", f"{_company(realm_id)}/actions/edit", body)
 
     def unlink_payments(self, realm_id: str, doc_number: str) -> list[dict[str, Any]]:
         """Unlink every payment from an invoice in QuickBooks (each stays as unapplied credit)."""
-        return self.call("POST", f"/companies/{realm_id}/actions/unlink-payments", {"doc_number": doc_number})["payments"]
+        answer = self.call("POST", f"{_company(realm_id)}/actions/unlink-payments", {"doc_number": doc_number})
+        return answer["payments"]  # type: ignore[no-any-return]
 
     def user_creates_invoice(self, realm_id: str, *, customer: str, lines: list[dict[str, Any]],
                              doc_number: str | None = None, entity: str = "Invoice", **fields: Any) -> dict[str, Any]:
         """Key a document (an Invoice or a CreditMemo) into QuickBooks by hand."""
-        return self.call("POST", f"/companies/{realm_id}/actions/invoices",
+        return self.call("POST", f"{_company(realm_id)}/actions/invoices",
                          {"customer": customer, "lines": lines, "doc_number": doc_number, "entity": entity,
                           "fields": fields})
 
     def create_tax_code(self, realm_id: str, name: str, rate: float | str, rate_name: str | None = None) -> dict:
-        return self.call("POST", f"/companies/{realm_id}/actions/tax-codes",
+        return self.call("POST", f"{_company(realm_id)}/actions/tax-codes",
                          {"name": name, "rate": rate, "rate_name": rate_name})
 
     def set_tax_code_active(self, realm_id: str, code: str, active: bool) -> dict[str, Any]:
         state = "activate" if active else "deactivate"
-        return self.call("POST", f"/companies/{realm_id}/actions/tax-codes/{code}/{state}")
+        return self.call("POST", f"{_company(realm_id)}/actions/tax-codes/{_segment(code)}/{state}")
 
     def record_payment(self, realm_id: str, invoices: list[tuple[str, float]], total: float | None = None
                        ) -> dict[str, Any]:
         body: dict[str, Any] = {"invoices": [{"invoice": i, "amount": a} for i, a in invoices]}
         if total is not None:
             body["total"] = total
-        return self.call("POST", f"/companies/{realm_id}/actions/payments", body)
+        return self.call("POST", f"{_company(realm_id)}/actions/payments", body)
 
     def set_preference(self, realm_id: str, path: str, value: Any) -> dict[str, Any]:
-        return self.call("POST", f"/companies/{realm_id}/actions/preferences", {"path": path, "value": value})
+        return self.call("POST", f"{_company(realm_id)}/actions/preferences", {"path": path, "value": value})
 
     def set_settings(self, realm_id: str, **settings: Any) -> dict[str, Any]:
-        return self.call("POST", f"/companies/{realm_id}/actions/settings", settings)
+        return self.call("POST", f"{_company(realm_id)}/actions/settings", settings)
 
     # -- OAuth, clock ----------------------------------------------------------------------------------
     def connect(self, realm_id: str, *, scopes: list[str] | None = None) -> Connection:
         """A connection as if the user had consented; ``scopes`` (default: accounting + OpenID) as granted."""
-        return Connection(self.call("POST", f"/companies/{realm_id}/connect",
+        return Connection(self.call("POST", f"{_company(realm_id)}/connect",
                                     json={"scopes": scopes} if scopes is not None else None))
 
     def expire_access_tokens(self, realm_id: str | None = None) -> None:
         self.call("POST", "/tokens/expire", {"realm_id": realm_id} if realm_id else {})
 
     def revoke(self, realm_id: str) -> None:
-        self.call("POST", f"/companies/{realm_id}/tokens/revoke")
+        self.call("POST", f"{_company(realm_id)}/tokens/revoke")
 
     def expire_refresh_tokens(self, realm_id: str) -> None:
-        self.call("POST", f"/companies/{realm_id}/tokens/expire-refresh")
+        self.call("POST", f"{_company(realm_id)}/tokens/expire-refresh")
 
     def clock(self) -> dict[str, Any]:
         """QuickBooks' clock: ``{"now": ISO 8601, "offset_seconds": how far it was moved from real time}``."""
@@ -243,10 +244,19 @@ class SimulatorHandle:
         return self.call("GET", "/journal", params=params)["entries"]
 
     def subscribe_webhooks(self, realm_id: str, url: str, **options: Any) -> dict[str, Any]:
-        return self.call("POST", f"/companies/{realm_id}/webhooks", {"url": url, **options})
+        return self.call("POST", f"{_company(realm_id)}/webhooks", {"url": url, **options})
 
     def webhooks(self, realm_id: str | None = None) -> dict[str, Any]:
         return self.call("GET", "/webhooks", params={"realm_id": realm_id} if realm_id else None)
+
+
+def _company(realm_id: str) -> str:
+    return f"/companies/{_segment(realm_id)}"
+
+
+def _segment(value: Any) -> str:
+    """One path segment as typed in a step (a tax code "GST free", an Id): ``/``, ``?``, ``#``, ``%`` quoted."""
+    return quote(str(value), safe="")
 
 
 def _is_address(host: str) -> bool:

@@ -124,7 +124,7 @@ def register(bp: Blueprint) -> None:  # noqa: C901 - a flat list of routes reads
                                                         rate_name=field(data, "rate_name", required=False))
         return ok(record, 201)
 
-    @bp.post("/companies/<realm_id>/actions/tax-codes/<code>/<state>")
+    @bp.post("/companies/<realm_id>/actions/tax-codes/<path:code>/<state>")  # a name may hold a "/"
     def user_tax_code_state(realm_id: str, code: str, state: str) -> Response:
         if state not in ("activate", "deactivate"):
             raise ControlError(404, "Not Found", "use /activate or /deactivate")

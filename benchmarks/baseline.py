@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
-from simulator.server import THREADS, create_waitress, settle_heap
+from simulator.heap import keep_heap_settled, settle_heap
+from simulator.server import THREADS, create_waitress
 
 __all__ = ["create_baseline_app", "main", "serve"]
 
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     server = serve(app, port=args.port, threads=args.threads)
     port = int(server.effective_port)  # type: ignore[union-attr]
     settle_heap()  # as `qbo-sim serve` does after start-up: neither server's collector walks its start-up heap
+    keep_heap_settled()  # and as it grows (it stores nothing, so this never freezes here; like for like)
     args.ready_file.write_text(json.dumps({"base_url": f"http://127.0.0.1:{port}"}), encoding="utf-8")
     server.run()
     return 0

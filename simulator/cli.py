@@ -79,7 +79,8 @@ def _serve_parser(commands: Any) -> None:
 def serve_command(args: argparse.Namespace) -> int:
     from simulator.app import create_app
     from simulator.scenario import ScenarioError
-    from simulator.server import LiveServer, settle_heap
+    from simulator.heap import keep_heap_settled, settle_heap
+    from simulator.server import LiveServer
 
     config: dict[str, Any] = {"CONTROL_TOKEN": args.control_token}
     if args.journal_size is not None:
@@ -111,6 +112,7 @@ def serve_command(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     settle_heap()
+    keep_heap_settled()  # what the server stores later is frozen as it accumulates (simulator.heap)
     server.start()
     print("qbo-sim ready", flush=True)
     stop.wait()

@@ -6,7 +6,6 @@ users run. Port 0 picks a free port; ``url`` tells which.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
+from simulator.heap import settle_heap
+
 __all__ = ["LiveServer", "ThreadedServer", "QuietChannel", "create_waitress", "settle_heap", "THREADS"]
 
 #: Worker threads per server: waitress' own default. More workers do not add throughput under the GIL, they
@@ -25,20 +26,6 @@ __all__ = ["LiveServer", "ThreadedServer", "QuietChannel", "create_waitress", "s
 #: 0.50× (p99 1.9×) with 4 (issue 16, docs/performance.md). Requests that only wait (latency and timeout
 #: rules) do not count against it: see :meth:`ThreadedServer.spare_worker`.
 THREADS = 4
-
-
-def settle_heap() -> None:
-    """Collect once, then move everything start-up built out of the cyclic collector's way.
-
-    Modules, Faker's locale data and the seeded companies live as long as the process; left in the
-    collector's oldest generation, every full collection walks them again (hundreds of thousands of
-    objects), holding the GIL for tens of milliseconds: on a write-heavy load that was ~20 % of the
-    CPU per invoice create and the long tail of its latency (issue 16). ``gc.freeze`` keeps them
-    out of collections; objects created later are collected as usual. For a long-running process
-    (``qbo-sim serve``), called once after start-up and after bulk seeding.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 class QuietChannel(HTTPChannel):

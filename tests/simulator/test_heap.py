@@ -1,0 +1,71 @@
+"""The heap stays settled as a server's data grows: full collections walk only what is new (simulator.heap).
+
+Counted, not timed: how many objects the collector's oldest generation holds after a full collection, and how
+many are frozen. The process's collector is shared with pytest, so each test uninstalls its hook and unfreezes.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from simulator import create_app
+from simulator.heap import keep_heap_settled
+from simulator.testing import SimulatorHandle
+
+
+LINE = {"DetailType": "SalesItemLineDetail", "Amount": 10,
+        "SalesItemLineDetail": {"ItemRef": {"value": "1"}, "TaxCodeRef": {"value": "5"}}}
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    gc.collect()
+    yield
+    gc.unfreeze()
+
+
+def _oldest() -> int:
+    return len(gc.get_objects(generation=2))
+
+
+def test_a_full_collection_freezes_the_survivors_once_they_reach_the_limit(collector: None) -> None:
+    before = gc.get_freeze_count()
+    uninstall = keep_heap_settled(limit=_oldest() + 1_000_000)
+    try:
+        gc.collect()
+        assert gc.get_freeze_count() == before  # below the limit: left to the collector
+    finally:
+        uninstall()
+    uninstall = keep_heap_settled(limit=1_000)
+    try:
+        gc.collect(1)  # a young collection never freezes
+        assert gc.get_freeze_count() == before
+        gc.collect()
+        assert gc.get_freeze_count() > before + 1_000
+        assert _oldest() == 0
+    finally:
+        uninstall()
+    gc.unfreeze()
+    gc.collect()
+    assert gc.get_freeze_count() == 0 and _oldest() > 1_000  # uninstalled: nothing is frozen any more
+
+
+def test_records_stored_after_a_freeze_are_all_a_full_collection_walks_and_they_still_answer(collector: None) -> None:
+    app = create_app({"TESTING": True, "COMPANIES": ()})
+    sim = SimulatorHandle("http://127.0.0.1", app=app)
+    realm = sim.create_company("AU", customers=1)
+    uninstall = keep_heap_settled(limit=1_000)
+    try:
+        gc.collect()
+        assert _oldest() == 0  # everything so far frozen
+        for _ in range(20):
+            sim.user_creates_invoice(realm, customer="1", lines=[LINE])
+        gc.collect()
+        new = _oldest()
+        assert 0 < new < 1_000  # twenty invoices' worth, not the whole heap again
+        assert len(sim.records(realm, "Invoice")) == 20
+    finally:
+        uninstall()

@@ -8,6 +8,17 @@ the same command. See ``docs/performance.md`` for how to run it and read it.
 
 from __future__ import annotations
 
-from benchmarks.results import Figure, Report
+from typing import Any
 
 __all__ = ["Figure", "Report"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Figure`` and ``Report`` on first use: every ``qbo-sim`` command imports this package to register
+    ``bench``, and :mod:`benchmarks.results` (``importlib.metadata``, ``platform``) would cost each of them
+    ~40 ms of start-up, ``qbo-sim serve``'s cold start included."""
+    if name in __all__:
+        from benchmarks import results
+
+        return getattr(results, name)
+    raise AttributeError(f"module 'benchmarks' has no attribute {name!r}")

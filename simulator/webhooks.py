@@ -21,7 +21,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import requests
 
 if TYPE_CHECKING:
     from simulator.clock import SimClock
@@ -84,7 +83,7 @@ class Webhooks:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopped = False
-        self._session = requests.Session()
+        self._session: Any = None  # a requests.Session, made by the delivery thread when first needed
 
     # -- configuration ----------------------------------------------------------------------------
     def subscribe(self, realm_id: str, url: str, *, entities: list[str] | None = None, format: str = "legacy"
@@ -114,7 +113,8 @@ class Webhooks:
             self._cond.notify_all()
         if self._thread is not None:
             self._thread.join(timeout=DELIVERY_TIMEOUT + 1)
-        self._session.close()
+        if self._session is not None:
+            self._session.close()
 
     # -- producing --------------------------------------------------------------------------------
     def notify(self, change: Change) -> None:
@@ -160,6 +160,10 @@ class Webhooks:
             self._attempt(delivery)
 
     def _attempt(self, delivery: Delivery) -> None:
+        import requests  # here, not at the top: most servers never deliver a webhook (~70 ms of start-up)
+
+        if self._session is None:
+            self._session = requests.Session()
         headers = {"Content-Type": "application/json", "intuit-signature": sign(delivery.body, self.verifier_token),
                    "User-Agent": "Intuit-Webhooks-Simulator"}
         started = time.monotonic()

@@ -70,6 +70,10 @@ class EntityStore:
         ids = self._indexes[path].get(index_key(value), ())
         return [self.records[i] for i in sorted(ids, key=_id_order)]
 
+    def has(self, path: str, value: Any) -> bool:
+        """``bool(self.lookup(path, value))`` for an indexed ``path`` other than ``Id``, without building the list."""
+        return bool(self._indexes[path].get(index_key(value)))
+
     def updated_at(self, entity_id: str) -> float | None:
         return self._updated.get(entity_id)
 

@@ -8,7 +8,6 @@ fields, so the helpers here do the same. Nothing in this package imports Flask.
 from __future__ import annotations
 
 import copy
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,12 +48,15 @@ class Op:
     #: the company's formatter for ``now`` (reuses the current second's work); None: format ``now`` afresh
     times: ZoneTimes | None = None
 
-    @functools.cached_property
+    @property
     def meta_time(self) -> str:
-        """``MetaData`` time of this write (formatted once: a write stamps several fields with it)."""
-        if self.times is not None:
-            return self.times.meta_text(self.epoch)
-        return format_meta(self.now)
+        """``MetaData`` time of this write (formatted once: a write stamps several fields with it). Kept in the
+        instance's ``__dict__`` as ``functools.cached_property`` would, without its lock (issue 16)."""
+        found = self.__dict__.get("meta_time")
+        if found is None:
+            found = self.__dict__["meta_time"] = (self.times.meta_text(self.epoch) if self.times is not None
+                                                  else format_meta(self.now))
+        return found
 
     @property
     def today(self) -> date:
@@ -181,6 +183,8 @@ _KEPT = frozenset({dict, list, int, float, bool})
 
 
 def text(value: Any) -> str | None:
+    if type(value) is str:  # the usual case, answered as below would (issue 16: ~20 calls a create)
+        return value or None
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -209,7 +213,7 @@ def decimal(value: Any, prop: str) -> Decimal | None:
 
 def money(value: Decimal | int) -> float:
     """JSON number for an amount, rounded half-up to cents like QBO."""
-    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    rounded = (value if type(value) is Decimal else Decimal(value)).quantize(CENT, rounding=ROUND_HALF_UP)
     return float(rounded)
 
 
@@ -240,6 +244,14 @@ def parse_date(value: Any, prop: str) -> date | None:
 
 def ref(value: Any) -> dict[str, str] | None:
     """Normalise a reference (``{"value": "1", "name": ""}`` or a bare ``"1"``) to ``{"value": ...}``."""
+    if type(value) is dict:  # the usual case: {"value": "1"} or {"value": "1", "name": "x"}, as below answers it
+        ref_value = value.get("value")
+        if type(ref_value) is str and ref_value:
+            name = value.get("name")
+            if name is None or name == "":
+                return {"value": ref_value}
+            name = text(name)
+            return {"value": ref_value, "name": name} if name else {"value": ref_value}
     if value is None or value == "":
         return None
     if isinstance(value, dict):

@@ -1,0 +1,219 @@
+"""The create path's shortcuts (issue 16, third pass) answer exactly what the general code answers.
+
+Each shortcut is compared with the code it stands in for, kept here as the reference: the body parse
+(orjson first), ``text``/``ref``/``money`` on their usual inputs, the once-formatted ``MetaData`` time,
+the remembered query redaction and the DocNumber existence check.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from simulator import jsonbody, journal
+from simulator.app import create_app
+from simulator.entities import base
+from simulator.entities.base import CENT, Op, money, ref, text
+from simulator.faults import InvalidProperty, QBOFault
+
+
+# -- the request body -------------------------------------------------------------------------------------
+def _reference_loads(raw: bytes) -> Any:
+    """jsonbody.loads as it was: json.loads, then the depth check."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ValueError("deep") from None
+    if jsonbody._openers(raw) > jsonbody.MAX_DEPTH and jsonbody.depth_exceeds(value):
+        raise ValueError("deep")
+    return value
+
+
+def _outcome(parse: Any, raw: bytes) -> Any:
+    try:
+        value = parse(raw)
+    except ValueError as exc:  # json's errors are ValueErrors (JSONDecodeError, UnicodeDecodeError)
+        return ("refused", isinstance(exc, UnicodeDecodeError))
+    return ("read", repr(value), _types(value))
+
+
+def _types(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _types(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_types(v) for v in value]
+    return type(value).__name__
+
+
+BODIES = [
+    b'{"CustomerRef":{"value":"1"},"Line":[{"Amount":100.0,"DetailType":"SalesItemLineDetail"}]}',
+    b"18446744073709551615", b"18446744073709551616", b"-9223372036854775809", b"1234567890123456789012345",
+    b'{"Qty": 12345678901234567890}', b'{"Qty": 0.12345678901234567890123}', b'{"n": 1234567890123456789}',
+    b"NaN", b"Infinity", b"-Infinity", b"1e400", b"-1e400", b"1e-400", b"-0", b"-0.0", b"0.1", b"1E+2",
+    b"\xef\xbb\xbf{}", b'"\\ud800"', b'{"a":"\xed\xa0\x80"}', b'"\xff"', b'{"a":1,"a":2}', b"[1,]", b"01",
+    b"", b"null", b" [1 , 2 ] ", b'"\x1f"', b'"\x7f"', b'"\\u0000"', b"1 2", b"{}", b"[]", b'"\xc3\xa9\\n"',
+    '{"a": "é"}'.encode("utf-16"), '{"a": 1}'.encode("utf-32-be"), b"[" * 70 + b"]" * 70,
+    b"[" * 2000 + b"]" * 2000, b'{"a":' * 65 + b"1" + b"}" * 65, b"2.4703282292062328e-324",
+]
+
+
+@pytest.mark.parametrize("raw", BODIES)
+def test_a_body_reads_as_json_reads_it(raw: bytes) -> None:
+    assert _outcome(jsonbody.loads, raw) == _outcome(_reference_loads, raw)
+
+
+def test_fuzzed_bodies_read_as_json_reads_them() -> None:
+    rng = random.Random(1603)
+    tokens = [b"{", b"}", b"[", b"]", b",", b":", b'"a"', b'"\\u00e9"', b'"\xc3\xa9"', b"1", b"-0", b"1.5e3",
+              b"12345678901234567", b"123456789012345678901", b"0.1", b"true", b"null", b"NaN", b" ", b"\t",
+              b"1e-7", b"\xff", b'"\x01"', b"9" * 19, b"-" + b"9" * 20]
+    for _ in range(20_000):
+        raw = b"".join(rng.choice(tokens) for _ in range(rng.randint(1, 12)))
+        assert _outcome(jsonbody.loads, raw) == _outcome(_reference_loads, raw), raw
+
+
+def test_an_ordinary_body_is_read_by_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(_: Any) -> Any:
+        raise AssertionError("json was asked")
+
+    monkeypatch.setattr(jsonbody.json, "loads", refuse)
+    assert jsonbody.loads(BODIES[0])["Line"][0]["Amount"] == 100.0
+
+
+# -- text, ref, money ------------------------------------------------------------------------------------
+def _reference_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _reference_ref(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        ref_value = _reference_text(value.get("value"))
+        if ref_value is None:
+            return None
+        out = {"value": ref_value}
+        name = _reference_text(value.get("name"))
+        if name:
+            out["name"] = name
+        return out
+    if isinstance(value, (str, int)):
+        return {"value": str(value)}
+    raise InvalidProperty(reason="failed to parse json object; a property")
+
+
+class _Str(str):
+    pass
+
+
+SCALARS = [None, "", "1", "abc", _Str("sub"), _Str(""), 0, 1, -3, 2.0, 2.5, True, False, [], {}, "0", " "]
+
+
+def _answer(function: Any, value: Any) -> Any:
+    try:
+        result = function(value)
+    except QBOFault:
+        return "fault"
+    return result, type(result)
+
+
+@pytest.mark.parametrize("value", SCALARS)
+def test_text_answers_as_before(value: Any) -> None:
+    assert _answer(text, value) == _answer(_reference_text, value)
+
+
+def test_ref_answers_as_before() -> None:
+    values: list[Any] = [*SCALARS]
+    for inner in SCALARS:
+        for name in [*SCALARS, "missing"]:
+            values.append({"value": inner} if name == "missing" else {"value": inner, "name": name})
+            values.append({"name": name})
+    for value in values:
+        assert _answer(ref, value) == _answer(_reference_ref, value), value
+
+
+def test_money_answers_as_before() -> None:
+    rng = random.Random(16)
+    values: list[Any] = [0, 1, -1, Decimal("0.005"), Decimal("-0.005"), Decimal("1.235"), Decimal("1E+3"),
+                         Decimal("123456789.125")]
+    values += [Decimal(rng.randint(-10**9, 10**9)) / Decimal(10 ** rng.randint(0, 6)) for _ in range(2000)]
+    for value in values:
+        assert money(value) == float(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def test_meta_time_is_formatted_once_as_before() -> None:
+    company = create_app({"CONTROL_TOKEN": None}).extensions["qbo_simulator"].company("9341452700000001")
+    op = base.op_for(company)
+    first = op.meta_time
+    assert first == company.times.meta_text(op.epoch) == base.format_meta(op.now)
+    assert op.meta_time is first
+    bare = Op(now=datetime(2026, 1, 2, 3, 4, 5, tzinfo=ZoneInfo("Australia/Sydney")), epoch=0.0)
+    assert bare.meta_time == "2026-01-02T03:04:05+11:00"
+
+
+# -- the journal's query, the DocNumber check ---------------------------------------------------------------
+QUERIES = ["minorversion=75", "minorversion=75&requestid=abc", "a=b c&a=%20&x", "", "code=secret&state=1",
+           "ACCESS_TOKEN=t&minorversion=75", "q=é&k=%E2%82%AC", "minorversion=75"]
+
+
+def _reference_redact(query: str) -> str:
+    from urllib.parse import parse_qsl, urlencode
+
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, journal.REDACTED if k.lower() in journal.SECRET_KEYS else v) for k, v in pairs])
+
+
+class _Remembered(dict):  # type: ignore[type-arg]
+    """The redaction memo, recording every query it was asked to keep (other tests' servers may add too)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[str] = []
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.kept.append(key)
+        super().__setitem__(key, value)
+
+
+def test_a_redacted_query_is_remembered_only_when_it_held_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    memo = _Remembered()
+    monkeypatch.setattr(journal, "_REDACTED_QUERIES", memo)
+    for _ in range(2):  # the second round may answer from what the first remembered
+        for query in QUERIES:
+            assert journal.redact_query(query) == _reference_redact(query)
+    assert "minorversion=75" in memo.kept and "a=b c&a=%20&x" in memo.kept
+    assert "code=secret&state=1" not in memo.kept and "ACCESS_TOKEN=t&minorversion=75" not in memo.kept
+    monkeypatch.setattr(journal, "_REDACTED_LIMIT", 4)
+    for n in range(20):
+        assert journal.redact_query(f"requestid={n}") == f"requestid={n}"
+        assert len(memo) <= 4
+
+
+def test_the_doc_number_check_agrees_with_find_doc_number() -> None:
+    from simulator import service
+
+    company = create_app({"CONTROL_TOKEN": None}).extensions["qbo_simulator"].company("9341452700000001")
+    used = ["INV-1", "A100", "Ab-7", "1001", "Straße-9"]
+    for doc_number in used:
+        body = {"CustomerRef": {"value": "1"}, "DocNumber": doc_number, "Line": [{
+            "Amount": 10, "DetailType": "SalesItemLineDetail",
+            "SalesItemLineDetail": {"ItemRef": {"value": "1"}, "TaxCodeRef": {"value": "5"}}}]}
+        service.write(company, service.entity_type("invoice"), "create", body, service.new_op(company))
+    candidates = used + [u.upper() for u in used] + [u.lower() + "x" for u in used] + ["1002", "9999", "STRASSE-9"]
+    for candidate in candidates:
+        assert company._doc_number_used(candidate) == (company.find_doc_number(candidate) is not None), candidate
+    assert company._doc_number_used("inv-1") and not company._doc_number_used("INV-2")
+    company.sequences["doc_number_last"] = "1000"  # the next number skips the 1001 in use
+    assert company.next_doc_number() == "1002"

@@ -282,7 +282,9 @@ class SalesForm(EntityType):
             if isinstance(description, str) and len(description) > LINE_DESCRIPTION_MAX:
                 problems.add(length_fault("Line.Description", description, LINE_DESCRIPTION_MAX))
         for key in ("TxnDate", "DueDate", "ShipDate"):
-            problems.collect(parse_date, fields.get(key), key)
+            value = fields.get(key)
+            if value is not None:  # parse_date(None) is None: nothing to collect
+                problems.collect(parse_date, value, key)
         problems.raise_if_any()
 
     def _finish(self, company: Company, record: dict[str, Any], fields: dict[str, Any],

@@ -217,3 +217,21 @@ def test_the_doc_number_check_agrees_with_find_doc_number() -> None:
     assert company._doc_number_used("inv-1") and not company._doc_number_used("INV-2")
     company.sequences["doc_number_last"] = "1000"  # the next number skips the 1001 in use
     assert company.next_doc_number() == "1002"
+
+
+# -- the JSON answer -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("status", [200, 201, 400, 500])
+@pytest.mark.parametrize("body", [b"{}", b'{"Invoice":{"Id":"1"},"time":"t"}', "é€😀".encode() * 100, b""])
+def test_a_json_answer_is_the_response_werkzeug_builds(body: bytes, status: int) -> None:
+    from simulator.web import SimResponse, trusted_headers
+    from simulator.wire import JSON_HEADERS, json_answer
+
+    fast = json_answer(body, status)
+    plain = SimResponse(body, status=status, headers=trusted_headers(JSON_HEADERS))
+    environ = {"REQUEST_METHOD": "GET", "SERVER_NAME": "x", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
+    for response in (fast, plain):
+        response.headers.add("intuit_tid", "1-abc")  # what the app's after-request hook adds
+    assert list(fast.headers.items()) == list(plain.headers.items())
+    assert fast.status == plain.status and fast.response == plain.response and fast.get_data() == plain.get_data()
+    assert list(fast.get_wsgi_headers(environ).items()) == list(plain.get_wsgi_headers(environ).items())
+    assert fast.get_wsgi_response(environ)[1] == plain.get_wsgi_response(environ)[1]

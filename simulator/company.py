@@ -140,7 +140,10 @@ class Company:
     # -- preferences ------------------------------------------------------------------------------
     @property
     def preferences(self) -> dict[str, Any]:
-        return self.store("Preferences").get("1") or {}
+        store = self.stores.get("Preferences")  # read ~4 times a create: without the two method calls
+        if store is None:
+            store = self.store("Preferences")
+        return store.records.get("1") or {}
 
     @property
     def company_info(self) -> dict[str, Any]:

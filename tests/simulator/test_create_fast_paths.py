@@ -235,3 +235,35 @@ def test_a_json_answer_is_the_response_werkzeug_builds(body: bytes, status: int)
     assert fast.status == plain.status and fast.response == plain.response and fast.get_data() == plain.get_data()
     assert list(fast.get_wsgi_headers(environ).items()) == list(plain.get_wsgi_headers(environ).items())
     assert fast.get_wsgi_response(environ)[1] == plain.get_wsgi_response(environ)[1]
+
+
+# -- the journal's request body -------------------------------------------------------------------------------
+@pytest.mark.parametrize("length", [None, "", "0", "12", "-3", "abc", " 7", "1_0", "99999999999"])
+@pytest.mark.parametrize("encoding", [None, "", "chunked", "gzip, chunked", "Chunked", "xchunked"])
+def test_the_journal_reads_a_body_as_request_content_length_says(length: str | None, encoding: str | None) -> None:
+    import io
+
+    from simulator.app import _request_bytes
+    from simulator.web import SimRequest
+
+    environ: dict[str, Any] = {"REQUEST_METHOD": "POST", "wsgi.input": io.BytesIO(b"x" * 12), "SERVER_NAME": "x",
+                               "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input_terminated": True}
+    if length is not None:
+        environ["CONTENT_LENGTH"] = length
+    if encoding is not None:
+        environ["HTTP_TRANSFER_ENCODING"] = encoding
+    fast = _request_bytes(SimRequest(dict(environ, **{"wsgi.input": io.BytesIO(b"x" * 12)})), 1000)
+
+    class Plain(SimRequest):  # what _request_bytes did: ask werkzeug's request.content_length
+        pass
+
+    plain_request = Plain(environ)
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    plain_length = plain_request.content_length if environ.get("CONTENT_LENGTH") else None
+    if not plain_length and not chunked:
+        expected: Any = b""
+    elif (plain_length or 0) > 1000:
+        expected = f"[{plain_length} bytes: over the 1000-byte limit, not recorded]"
+    else:
+        expected = plain_request.get_data(cache=True)
+    assert fast == expected

@@ -160,20 +160,48 @@ def _unsupported(entity: str, operation: str) -> Exception:
 def clean(value: Any) -> Any:
     """Drop ``""`` and ``None`` recursively: QBO treats an empty string as not supplied."""
     if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            kind = type(v)
-            if kind is str:
-                if v:
-                    out[k] = v
-            elif kind in _KEPT:  # never None or equal to ""
-                out[k] = clean(v) if kind is dict or kind is list else v
-            elif v is not None and v != "":
-                out[k] = clean(v) if isinstance(v, _CONTAINERS) else v
-        return out
+        return _clean_dict(value)
     if isinstance(value, list):
-        return [clean(v) if isinstance(v, _CONTAINERS) else v for v in value if v is not None and v != ""]
+        return _clean_list(value)
     return value
+
+
+def _clean_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    """:func:`clean` of a dict: JSON's own types by their exact type first (issue 16), anything else as before."""
+    out = {}
+    for k, v in value.items():
+        kind = type(v)
+        if kind is str:
+            if v:
+                out[k] = v
+        elif kind is dict:
+            out[k] = _clean_dict(v)
+        elif kind is list:
+            out[k] = _clean_list(v)
+        elif kind in _KEPT:  # never None or equal to ""
+            out[k] = v
+        elif v is not None and v != "":
+            out[k] = clean(v) if isinstance(v, _CONTAINERS) else v
+    return out
+
+
+def _clean_list(value: list[Any]) -> list[Any]:
+    """:func:`clean` of a list (a list of objects, as ``Line`` is, without a comparison with ``""`` per item)."""
+    out = []
+    for v in value:
+        kind = type(v)
+        if kind is dict:
+            out.append(_clean_dict(v))
+        elif kind is str:
+            if v:
+                out.append(v)
+        elif kind is list:
+            out.append(_clean_list(v))
+        elif kind in _KEPT:
+            out.append(v)
+        elif v is not None and v != "":
+            out.append(clean(v) if isinstance(v, _CONTAINERS) else v)
+    return out
 
 
 #: what :func:`clean` descends into (anything else it returns as it is: no call per scalar, issue 16)

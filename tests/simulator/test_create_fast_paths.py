@@ -267,3 +267,68 @@ def test_the_journal_reads_a_body_as_request_content_length_says(length: str | N
     else:
         expected = plain_request.get_data(cache=True)
     assert fast == expected
+
+
+# -- clean ---------------------------------------------------------------------------------------------------
+def _reference_clean(value: Any) -> Any:
+    """clean() as it was before its dict and list halves were split."""
+    kept, containers = frozenset({dict, list, int, float, bool}), (dict, list)
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            kind = type(v)
+            if kind is str:
+                if v:
+                    out[k] = v
+            elif kind in kept:
+                out[k] = _reference_clean(v) if kind is dict or kind is list else v
+            elif v is not None and v != "":
+                out[k] = _reference_clean(v) if isinstance(v, containers) else v
+        return out
+    if isinstance(value, list):
+        return [_reference_clean(v) if isinstance(v, containers) else v for v in value if v is not None and v != ""]
+    return value
+
+
+class _Dict(dict):  # type: ignore[type-arg]
+    pass
+
+
+class _List(list):  # type: ignore[type-arg]
+    pass
+
+
+class _Int(int):
+    pass
+
+
+class _Empty:
+    """Equal to "" without being a string."""
+
+    def __eq__(self, other: object) -> bool:
+        return other == ""
+
+    __hash__ = object.__hash__
+
+
+def test_clean_answers_as_before_whatever_the_types() -> None:
+    from simulator.entities.base import clean
+
+    rng = random.Random(1604)
+    empty = _Empty()
+    leaves = ["", None, 0, 0.0, False, True, "x", " ", 1.5, _Str(""), _Str("s"), _Int(0), _Int(3), (), ("",), empty]
+
+    def value(depth: int = 0) -> Any:
+        roll = rng.random()
+        if depth > 3 or roll < 0.45:
+            return rng.choice(leaves)
+        kind = rng.choice([list, dict, _List, _Dict])
+        if kind in (list, _List):
+            return kind(value(depth + 1) for _ in range(rng.randint(0, 4)))
+        return kind((str(n), value(depth + 1)) for n in range(rng.randint(0, 4)))
+
+    for _ in range(5000):
+        body = value()
+        got, expected = clean(body), _reference_clean(body)
+        assert got == expected and repr(got) == repr(expected), body
+        assert type(got) is type(expected)

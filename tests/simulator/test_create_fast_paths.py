@@ -221,7 +221,8 @@ def test_the_doc_number_check_agrees_with_find_doc_number() -> None:
 
 # -- the JSON answer -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("status", [200, 201, 400, 500])
-@pytest.mark.parametrize("body", [b"{}", b'{"Invoice":{"Id":"1"},"time":"t"}', "é€😀".encode() * 100, b""])
+@pytest.mark.parametrize("body", [b"{}", b'{"Invoice":{"Id":"1"},"time":"t"}', "é€😀".encode() * 100, b""],
+                         ids=["empty-object", "record", "non-ascii", "empty"])
 def test_a_json_answer_is_the_response_werkzeug_builds(body: bytes, status: int) -> None:
     from simulator.web import SimResponse, trusted_headers
     from simulator.wire import JSON_HEADERS, json_answer

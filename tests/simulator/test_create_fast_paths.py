@@ -333,3 +333,26 @@ def test_clean_answers_as_before_whatever_the_types() -> None:
         got, expected = clean(body), _reference_clean(body)
         assert got == expected and repr(got) == repr(expected), body
         assert type(got) is type(expected)
+
+
+# -- the fields an invoice keeps as sent ----------------------------------------------------------------------
+def test_pass_through_fields_are_kept_in_their_order_and_absent_ones_stay_absent() -> None:
+    from simulator import service
+    from simulator.entities.sales import PASS_THROUGH
+
+    company = create_app({"CONTROL_TOKEN": None}).extensions["qbo_simulator"].company("9341452700000001")
+    line = {"Amount": 10, "DetailType": "SalesItemLineDetail",
+            "SalesItemLineDetail": {"ItemRef": {"value": "1"}, "TaxCodeRef": {"value": "5"}}}
+    given = {"CustomField": [{"DefinitionId": "1", "StringValue": "x", "Type": "StringType"}], "PrivateNote": "note",
+             "CustomerMemo": {"value": "memo"}, "BillEmail": {"Address": "a@example.com"}, "ShipDate": "2026-01-02",
+             "TrackingNum": "T1", "AllowOnlinePayment": True, "TxnSource": "Caspen", "ExchangeRate": 1.5}
+    rules = service.entity_type("invoice")
+    early = ("CustomField", "AllowOnlinePayment")  # set first, in the record's fixed head
+    body = {"CustomerRef": {"value": "1"}, "Line": [line], **dict(reversed(list(given.items())))}
+    record = service.write(company, rules, "create", body, service.new_op(company))["Invoice"]
+    kept = [key for key in record if key in given and key not in early]
+    assert kept == [key for key in PASS_THROUGH if key in given and key not in early]  # PASS_THROUGH's order
+    assert all(record[key] == given[key] for key in given)
+    body = {"CustomerRef": {"value": "1"}, "Line": [line], "PrivateNote": ""}
+    record = service.write(company, rules, "create", body, service.new_op(company))["Invoice"]
+    assert not [key for key in record if key in PASS_THROUGH and key not in early and not key.startswith("Allow")]

@@ -356,3 +356,41 @@ def test_pass_through_fields_are_kept_in_their_order_and_absent_ones_stay_absent
     body = {"CustomerRef": {"value": "1"}, "Line": [line], "PrivateNote": ""}
     record = service.write(company, rules, "create", body, service.new_op(company))["Invoice"]
     assert not [key for key in record if key in PASS_THROUGH and key not in early and not key.startswith("Allow")]
+
+
+def _reference_decimal(value: Any, prop: str) -> Any:
+    from decimal import InvalidOperation
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise InvalidProperty(reason=f"{prop}:Can not construct instance of java.math.BigDecimal from {value}")
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidProperty(
+            reason=f"{prop}:Can not construct instance of java.math.BigDecimal from String value '{value}'") from None
+    if not result.is_finite():
+        raise InvalidProperty(reason=f"{prop}:Can not construct instance of java.math.BigDecimal from {value}")
+    return result
+
+
+def test_decimal_answers_as_before() -> None:
+    from simulator.entities.base import decimal
+
+    rng = random.Random(1605)
+    values: list[Any] = [None, "", 0, -0, 1, -1, 10**17, 10**18 - 1, 10**18, -(10**18), 10**30, True, False, 0.0,
+                         -0.0, 100.0, 0.1, 1e-7, 1e16, 1e300, float("inf"), float("-inf"), float("nan"), "12.50",
+                         "1e400", "abc", " 7", "NaN", "-0.00", _Str("3"), _Int(4)]
+    values += [rng.randint(-10**20, 10**20) for _ in range(500)]
+    values += [rng.uniform(-1e9, 1e9) for _ in range(500)]
+
+    def outcome(function: Any, value: Any) -> Any:
+        try:
+            result = function(value, "Line.Amount")
+        except InvalidProperty as fault:
+            return "fault", fault.detail
+        return (str(result), result.as_tuple()) if result is not None else None
+
+    for value in values:
+        assert outcome(decimal, value) == outcome(_reference_decimal, value), value

@@ -151,6 +151,8 @@ def test_money_answers_as_before() -> None:
     values += [Decimal(rng.randint(-10**9, 10**9)) / Decimal(10 ** rng.randint(0, 6)) for _ in range(2000)]
     for value in values:
         assert money(value) == float(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+        exact = Decimal(value)
+        assert str(base.cents(exact)) == str(exact.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def test_meta_time_is_formatted_once_as_before() -> None:

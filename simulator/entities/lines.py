@@ -201,9 +201,8 @@ def _line_tax(company: Company, detail: dict[str, Any]) -> tuple[list[tuple[str,
     if code is None or code.get("Active") is False:
         raise TaxRateMissing(tax_name=tax_rate_wording(company.country))
     rates = []
-    tax_rates = company.store("TaxRate")
     for detail_ in code.get("SalesTaxRateList", {}).get("TaxRateDetail", []):
-        rate = tax_rates.get(detail_["TaxRateRef"]["value"])
+        rate = company.store("TaxRate").get(detail_["TaxRateRef"]["value"])
         if rate is None or rate.get("Active") is False:
             raise TaxRateMissing(tax_name=tax_rate_wording(company.country))
         rates.append((rate["Id"], Decimal(str(rate.get("RateValue", 0)))))

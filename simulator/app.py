@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.sansio.utils import get_content_length
 
 from simulator import wire
 from simulator.backends import Backends
@@ -137,7 +138,10 @@ def _request_bytes(request: Request, limit: int | None) -> bytes | str:
     """The request body for the journal; an oversized or unreadable one is described, not read."""
     environ = request.environ
     chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-    length = request.content_length if environ.get("CONTENT_LENGTH") else None  # most GETs parse nothing
+    given = environ.get("CONTENT_LENGTH")  # most GETs parse nothing
+    # request.content_length, worked out from the environ as it does (without building request.headers)
+    length = get_content_length(http_content_length=given,
+                                http_transfer_encoding=environ.get("HTTP_TRANSFER_ENCODING")) if given else None
     if not length and not chunked:
         return b""  # no (or a zero) Content-Length and not chunked: no body (RFC 9112 §6.3)
     if limit and (length or 0) > limit:

@@ -140,7 +140,10 @@ class Company:
     # -- preferences ------------------------------------------------------------------------------
     @property
     def preferences(self) -> dict[str, Any]:
-        return self.store("Preferences").get("1") or {}
+        store = self.stores.get("Preferences")  # read ~4 times a create: without the two method calls
+        if store is None:
+            store = self.store("Preferences")
+        return store.records.get("1") or {}
 
     @property
     def company_info(self) -> dict[str, Any]:
@@ -167,12 +170,19 @@ class Company:
         """QBO's auto-numbering: the last number used + 1, keeping any prefix (``App_1000`` → ``App_1001``)."""
         last = self.sequences.get("doc_number_last")
         candidate = "1001" if last is None else _increment(str(last))
-        while self.find_doc_number(candidate):
+        while self._doc_number_used(candidate):
             candidate = _increment(candidate)
         return candidate
 
+    def _doc_number_used(self, doc_number: str) -> bool:
+        """``find_doc_number(doc_number) is not None``, without sorting and fetching the records (issue 16)."""
+        for entity in SALES_FORMS:
+            if self.store(entity).has("DocNumber", doc_number):
+                return True
+        return False
+
     def note_doc_number(self, doc_number: str | None) -> None:
-        if doc_number and re.search(r"\d+$", doc_number):
+        if doc_number and _TRAILING_DIGITS.search(doc_number):
             self.sequences["doc_number_last"] = doc_number  # type: ignore[assignment]
 
     # -- idempotency (requestid) ------------------------------------------------------------------
@@ -221,8 +231,12 @@ class Company:
         }
 
 
+#: a DocNumber's trailing digits, compiled once (``re.search(pattern)`` looks its pattern up on every call)
+_TRAILING_DIGITS = re.compile(r"(\d+)$")
+
+
 def _increment(doc_number: str) -> str:
-    match = re.search(r"(\d+)$", doc_number)
+    match = _TRAILING_DIGITS.search(doc_number)
     if not match:
         return doc_number + "1"
     digits = match.group(1)

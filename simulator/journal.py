@@ -8,7 +8,6 @@ recorded, and token-bearing fields in query strings, form bodies and JSON are re
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import re
@@ -156,10 +155,35 @@ def _from_raw(seq: int, facts: tuple[Any, ...]) -> JournalEntry:
                         extra=extra)
 
 
-@functools.lru_cache(maxsize=1024)  # a pure function, and clients repeat the same few query strings
 def redact_query(query: str) -> str:
+    """``query`` with the values of :data:`SECRET_KEYS` replaced (parsed and re-encoded, so normalised too).
+
+    Clients repeat the same few queries (``minorversion=75``), so answers are remembered; but only for a query
+    that carried no secret. (An ``lru_cache`` kept every argument, token-endpoint form bodies with their codes,
+    refresh tokens and client secrets among them, in memory for the life of the process.)
+    """
+    found = _REDACTED_QUERIES.get(query)
+    if found is not None:
+        return found
     pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode([(k, REDACTED if k.lower() in SECRET_KEYS else v) for k, v in pairs])
+    secret = False
+    kept = []
+    for k, v in pairs:
+        if k.lower() in SECRET_KEYS:
+            secret = True
+            v = REDACTED
+        kept.append((k, v))
+    answer = urlencode(kept)
+    if not secret:
+        if len(_REDACTED_QUERIES) >= _REDACTED_LIMIT:
+            _REDACTED_QUERIES.clear()  # distinct queries (a requestid each) must not grow it without bound
+        _REDACTED_QUERIES[query] = answer
+    return answer
+
+
+#: :func:`redact_query`'s answers for queries without a secret (a pure function of the query: safe to share)
+_REDACTED_QUERIES: dict[str, str] = {}
+_REDACTED_LIMIT = 512
 
 
 def redact_text(text: str, content_type: str = "") -> str:

@@ -43,6 +43,8 @@ class EntityStore:
         self.entity = entity
         self.records: dict[str, dict[str, Any]] = {}
         self._indexes: dict[str, dict[Any, set[str]]] = {path: {} for path in indexes}
+        #: each indexed path split once (:meth:`put` walked ``path.split(".")`` for every path of every write)
+        self._paths = tuple((path, tuple(path.split("."))) for path in indexes)
         # (updated_epoch, Id) in time order; stale entries are skipped by comparing with _updated
         self._timeline: list[tuple[float, str]] = []
         self._updated: dict[str, float] = {}
@@ -70,6 +72,10 @@ class EntityStore:
         ids = self._indexes[path].get(index_key(value), ())
         return [self.records[i] for i in sorted(ids, key=_id_order)]
 
+    def has(self, path: str, value: Any) -> bool:
+        """``bool(self.lookup(path, value))`` for an indexed ``path`` other than ``Id``, without building the list."""
+        return bool(self._indexes[path].get(index_key(value)))
+
     def updated_at(self, entity_id: str) -> float | None:
         return self._updated.get(entity_id)
 
@@ -93,10 +99,13 @@ class EntityStore:
         if old is not None:
             self._unindex(old)
         self.records[entity_id] = record
-        for path, index in self._indexes.items():
-            value = get_path(record, path)
+        indexes = self._indexes
+        for path, parts in self._paths:  # get_path(record, path), walked inline
+            value: Any = record
+            for part in parts:
+                value = value.get(part) if isinstance(value, dict) else None
             if value is not None:
-                index.setdefault(index_key(value), set()).add(entity_id)
+                indexes[path].setdefault(value.casefold() if isinstance(value, str) else value, set()).add(entity_id)
         self._updated[entity_id] = updated_epoch
         if self._timeline and self._timeline[-1][0] > updated_epoch:
             bisect.insort(self._timeline, (updated_epoch, entity_id))
@@ -135,6 +144,7 @@ class EntityStore:
         an idle company costs a few hundred bytes per store instead of its own indexes."""
         clone = EntityStore.__new__(EntityStore)
         clone.entity = self.entity
+        clone._paths = self._paths
         clone.records = self.records
         clone._indexes = self._indexes
         clone._timeline = self._timeline

@@ -154,10 +154,9 @@ def _sales_line(company: Company, raw: dict[str, Any], calc: str) -> SalesLine:
 
     rates, taxable, code_ref = _line_tax(company, detail)
     out_detail: dict[str, Any] = {"ItemRef": {"value": item["Id"], "name": item.get("Name", "")}}
-    for key in ("ServiceDate",):
-        if key in detail:
-            when = parse_date(detail[key], f"Line.SalesItemLineDetail.{key}")
-            out_detail[key] = when.isoformat() if when else None
+    if "ServiceDate" in detail:
+        when = parse_date(detail["ServiceDate"], "Line.SalesItemLineDetail.ServiceDate")
+        out_detail["ServiceDate"] = when.isoformat() if when else None
     if price is not None:
         out_detail["UnitPrice"] = number(price)
     if qty is not None:
@@ -180,10 +179,11 @@ def _sales_line(company: Company, raw: dict[str, Any], calc: str) -> SalesLine:
         out_detail["TaxInclusiveAmt"] = money(gross)
     if amount is None:  # unreachable: a line has an Amount, a Qty × UnitPrice or (inclusive) a gross
         raise RequiredParamMissing(param="Line.Amount", element="Line.Amount")
-    line = {"Description": text(raw.get("Description")), "Amount": money(amount),
-            "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": out_detail}
-    if line["Description"] is None:
-        del line["Description"]
+    description = text(raw.get("Description"))
+    line = {"Description": description} if description is not None else {}
+    line["Amount"] = money(amount)
+    line["DetailType"] = "SalesItemLineDetail"
+    line["SalesItemLineDetail"] = out_detail
     return SalesLine(line=line, net=cents(amount), gross=gross, taxable=taxable, rates=rates)
 
 
@@ -197,18 +197,17 @@ def _line_tax(company: Company, detail: dict[str, Any]) -> tuple[list[tuple[str,
         return [], value == "TAX", {"value": value}
     if not company.preferences.get("TaxPrefs", {}).get("UsingSalesTax", True):
         return [], False, code_ref or {"value": "NON"}
-    wording = tax_rate_wording(company.country)
     code = company.store("TaxCode").get(code_ref["value"]) if code_ref else None
     if code is None or code.get("Active") is False:
-        raise TaxRateMissing(tax_name=wording)
+        raise TaxRateMissing(tax_name=tax_rate_wording(company.country))
     rates = []
     for detail_ in code.get("SalesTaxRateList", {}).get("TaxRateDetail", []):
         rate = company.store("TaxRate").get(detail_["TaxRateRef"]["value"])
         if rate is None or rate.get("Active") is False:
-            raise TaxRateMissing(tax_name=wording)
+            raise TaxRateMissing(tax_name=tax_rate_wording(company.country))
         rates.append((rate["Id"], Decimal(str(rate.get("RateValue", 0)))))
     if not rates:  # a purchase-only code used on a sale
-        raise TaxRateMissing(tax_name=wording)
+        raise TaxRateMissing(tax_name=tax_rate_wording(company.country))
     return rates, True, {"value": code["Id"]}
 
 

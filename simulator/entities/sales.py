@@ -53,6 +53,7 @@ PASS_THROUGH = ("CustomField", "PrivateNote", "CustomerMemo", "BillEmail", "Bill
 WRITABLE = PASS_THROUGH + ("Line", "CustomerRef", "DocNumber", "TxnDate", "DueDate", "SalesTermRef", "BillAddr",
                            "ShipAddr", "GlobalTaxCalculation", "TxnTaxDetail", "Deposit", "ApplyTaxAfterDiscount",
                            "PrintStatus", "EmailStatus", "CurrencyRef", "AutoDocNumber")
+_PASS_THROUGH = frozenset(PASS_THROUGH)
 TAX_CALCULATIONS = ("TaxExcluded", "TaxInclusive", "NotApplicable")
 PRINT_STATUSES = ("NotSet", "NeedToPrint", "PrintComplete")
 EMAIL_STATUSES = ("NotSet", "NeedToSend", "EmailSent")
@@ -247,9 +248,10 @@ class SalesForm(EntityType):
         record["TxnTaxDetail"] = tax_detail
         if customer:
             record["CustomerRef"] = {"value": customer["Id"], "name": customer.get("DisplayName", "")}
-        for key in PASS_THROUGH:
-            if key in fields and key not in record:
-                record[key] = fields[key]
+        if not _PASS_THROUGH.isdisjoint(fields):  # most bodies carry none of them: no 20-step loop
+            for key in PASS_THROUGH:
+                if key in fields and key not in record:
+                    record[key] = fields[key]
         record["BillAddr"] = _address(fields.get("BillAddr"), customer.get("BillAddr"))
         record["ShipAddr"] = _address(fields.get("ShipAddr"), customer.get("ShipAddr") or customer.get("BillAddr"))
         if record["BillAddr"] is None:
@@ -282,7 +284,9 @@ class SalesForm(EntityType):
             if isinstance(description, str) and len(description) > LINE_DESCRIPTION_MAX:
                 problems.add(length_fault("Line.Description", description, LINE_DESCRIPTION_MAX))
         for key in ("TxnDate", "DueDate", "ShipDate"):
-            problems.collect(parse_date, fields.get(key), key)
+            value = fields.get(key)
+            if value is not None:  # parse_date(None) is None: nothing to collect
+                problems.collect(parse_date, value, key)
         problems.raise_if_any()
 
     def _finish(self, company: Company, record: dict[str, Any], fields: dict[str, Any],

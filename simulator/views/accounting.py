@@ -50,7 +50,7 @@ def accounting_blueprint() -> Blueprint:
         current.api = True
         current.backends = sim
         realm_id = current.realm_id = (req.view_args or {}).pop("realm_id", None)
-        current.entity, current.operation = classify(req.path, req.method, req.args)
+        current.entity, current.operation = classify(req.path, req.method, req.args, current, req)
         if app.config.get("REQUIRE_AUTH", True):
             sim.oauth.check_bearer(req.environ.get("HTTP_AUTHORIZATION"), realm_id)
         found = sim.company(realm_id or "")
@@ -87,8 +87,10 @@ def accounting_blueprint() -> Blueprint:
 
 
 # -- what is being asked ------------------------------------------------------------------------------
-def classify(path: str, method: str, args: Any) -> tuple[str | None, str | None]:
-    """``(entity, operation)`` of an accounting request, for the fault plan and the journal."""
+def classify(path: str, method: str, args: Any, current: Any = None, req: Any = None
+             ) -> tuple[str | None, str | None]:
+    """``(entity, operation)`` of an accounting request, for the fault plan and the journal (``current``, ``req``:
+    this request's ``g`` and request, when the caller has them)."""
     parts = path.strip("/").split("/")[3:]  # after v3/company/<realm>
     if not parts:
         return None, None
@@ -115,7 +117,7 @@ def classify(path: str, method: str, args: Any) -> tuple[str | None, str | None]
     operation = (args.get("operation") or "").lower()
     if operation in ("update", "delete", "void"):
         return entity, operation
-    body = _json_body_or_none()
+    body = _json_body_or_none(current, req)
     if isinstance(body, dict) and body.get("Id") not in (None, ""):
         return entity, "update"
     return entity, "create"
@@ -142,27 +144,34 @@ def facts() -> RequestFacts:
 _UNPARSED, _NOT_JSON = object(), object()
 
 
-def _json_body() -> Any:
-    """The body parsed as JSON, once per request (classify, the fault plan and the view all need it)."""
-    current = state()
+def _json_body(current: Any = None, req: Any = None) -> Any:
+    """The body parsed as JSON, once per request (classify, the fault plan and the view all need it).
+
+    ``current``/``req``: this request's ``g`` and request when the caller has them (each proxy lookup costs)."""
+    if current is None:
+        current = state()
     body = current.__dict__.get("parsed_body", _UNPARSED)
     if body is _UNPARSED:
+        if req is None:
+            req = request._get_current_object()  # type: ignore[attr-defined]
         try:
-            body = jsonbody.loads(request._get_current_object().get_data(cache=True) or b"null")  # type: ignore
+            body = jsonbody.loads(req.get_data(cache=True) or b"null")
         except ValueError:
             body = _NOT_JSON
         current.parsed_body = body
     return body
 
 
-def _json_body_or_none() -> Any:
-    body = _json_body()
+def _json_body_or_none(current: Any = None, req: Any = None) -> Any:
+    body = _json_body(current, req)
     return None if body is _NOT_JSON else body
 
 
-def parse_body() -> Any:
-    """The request body as QBO reads it: JSON, or XML when the content type says so."""
-    req: Any = request._get_current_object()  # type: ignore[attr-defined]
+def parse_body(current: Any = None, req: Any = None) -> Any:
+    """The request body as QBO reads it: JSON, or XML when the content type says so (``current``, ``req``: as
+    for :func:`_json_body`)."""
+    if req is None:
+        req = request._get_current_object()  # type: ignore[attr-defined]
     raw = req.get_data(cache=True)
     try:
         raw.decode("utf-8")
@@ -177,19 +186,20 @@ def parse_body() -> Any:
         except XMLBodyError as exc:
             raise InvalidProperty(reason=f"failed to parse xml object ({exc.reason}); a property") from None
         return fields
-    body = _json_body()
+    body = _json_body(current, req)
     if body is _NOT_JSON:
         raise InvalidProperty(reason="failed to parse json object; a property")
     return body
 
 
-def respond(payload: dict[str, Any], status: int = 200, *, stored: bool = False) -> Response:
+def respond(payload: dict[str, Any], status: int = 200, *, stored: bool = False, current: Any = None) -> Response:
     """``payload`` with ``time``, as the request asked (JSON or XML).
 
     ``stored``: the payload is ``{"Invoice": record}`` with the record exactly as the company stores it,
-    so its JSON can be kept and reused (see :mod:`simulator.encoding`).
+    so its JSON can be kept and reused (see :mod:`simulator.encoding`). ``current``: this request's ``g``.
     """
-    current = state()
+    if current is None:
+        current = state()
     return wire.render(payload, as_json=current.as_json, status=status, time_text=current.company.time_text(),
                        encoded=current.backends.encoded, stored=stored)
 
@@ -199,12 +209,16 @@ def _is_stored(target: Company, name: str, payload: dict[str, Any]) -> bool:
     return isinstance(record, dict) and target.store(name).get(record.get("Id")) is record
 
 
-def idempotent(work: Any) -> Response:
-    """Run a write once per ``requestid``: a repeat gets the first response back, byte for byte."""
-    request_id = request._get_current_object().args.get("requestid")  # type: ignore[attr-defined]
+def idempotent(work: Any, args: Any = None, current: Any = None) -> Response:
+    """Run a write once per ``requestid``: a repeat gets the first response back, byte for byte (``args``,
+    ``current``: this request's query arguments and ``g`` when the caller has them)."""
+    if args is None:
+        args = request._get_current_object().args  # type: ignore[attr-defined]
+    request_id = args.get("requestid")
     if not request_id:
         return work()
-    current = state()
+    if current is None:
+        current = state()
     target = current.company
     with target.lock:
         cached = target.replay(request_id)
@@ -226,18 +240,20 @@ def write_view(segment: str) -> Response:
     rules = _rules(segment)
     if rules.name == "Preferences":
         return preferences_view()
-    args = request._get_current_object().args  # type: ignore[attr-defined]
-    target = company()
+    req: Any = request._get_current_object()  # type: ignore[attr-defined]
+    args = req.args
+    current = state()
+    target = current.company
     op = service.new_op(target, args.get("include"))
     operation = (args.get("operation") or "create").lower()
     if operation not in service.WRITE_OPERATIONS:
         raise UnsupportedOperation(operation=f"operation={operation}")
 
     def work() -> Response:
-        payload = service.write(target, rules, operation, parse_body(), op)
-        return respond(payload, stored=_is_stored(target, rules.name, payload))
+        payload = service.write(target, rules, operation, parse_body(current, req), op)
+        return respond(payload, stored=_is_stored(target, rules.name, payload), current=current)
 
-    return idempotent(work)
+    return idempotent(work, args, current)
 
 
 def read_view(segment: str, entity_id: str) -> Response:

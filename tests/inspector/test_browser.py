@@ -35,6 +35,7 @@ sync_api = require_module("playwright.sync_api", "pip install -e '.[test]' (play
 if not CHROMIUM or not Path(CHROMIUM).exists():
     missing("no Chromium binary: apt-get install chromium (or set INSPECTOR_CHROMIUM)", allow_module_level=True)
 expect = sync_api.expect
+pytestmark = pytest.mark.heavy  # a served simulator and one Chromium for the module
 
 
 @pytest.fixture(scope="module")

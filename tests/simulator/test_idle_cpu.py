@@ -34,6 +34,7 @@ def _own_cpu_seconds() -> float:
     return times.user + times.system
 
 
+@pytest.mark.heavy
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc for another process's CPU")
 def test_idle_qbo_sim_serve_uses_almost_no_cpu(tmp_path: Path) -> None:
     ready = tmp_path / "ready.json"
@@ -56,6 +57,7 @@ def test_idle_qbo_sim_serve_uses_almost_no_cpu(tmp_path: Path) -> None:
         process.wait(timeout=10)
 
 
+@pytest.mark.heavy
 def test_idle_live_server_thread_uses_almost_no_cpu() -> None:
     with LiveServer(create_app()) as server:
         assert requests.get(f"{server.url}/_sim/", timeout=10).status_code == 200

@@ -1,5 +1,6 @@
 """Registers the step library and the feature-suite plugins for every pytest run (pytest-bdd needs step
 modules registered once, here, not imported from test modules). The gate registers the same list
-itself (``-p steps.library``), so it also runs from an installed package."""
+itself (``-p steps.library``), so it also runs from an installed package. ``tests.scheduling`` spreads
+the suite over xdist workers (``-n``)."""
 
-pytest_plugins = ["steps.library"]
+pytest_plugins = ["steps.library", "tests.scheduling"]

@@ -34,6 +34,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, list[
     return code, output.read_text(encoding="utf-8"), json.loads(figures.read_text(encoding="utf-8")), folder
 
 
+@pytest.mark.heavy
 def test_quick_bench_runs_every_selected_benchmark_and_writes_results(quick_run):
     code, markdown, figures, _ = quick_run
     assert code == 0, [f for f in figures if f["name"] == "(failed to run)"]

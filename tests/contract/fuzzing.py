@@ -25,7 +25,7 @@ from simulator.openapi import DEFAULT_REALMS
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL_TOKEN = "contract-tests-control-token"
 #: quick = schemathesis.toml as written; thorough: more examples per operation, coverage phase on
-QUICK = {"max_examples": None, "stateful_examples": 50, "stateful_steps": 10}
+QUICK = {"max_examples": None, "stateful_examples": 25, "stateful_steps": 10}
 THOROUGH = {"max_examples": 30, "stateful_examples": 150, "stateful_steps": 10}
 
 

@@ -28,6 +28,7 @@ def api_schema(contract_sim: ContractSimulator, profile: dict[str, Any]) -> Any:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.heavy
 @schema.parametrize()
 def test_contract(case: Any, contract_sim: ContractSimulator, contract_stats: Stats) -> None:
     contract_sim.fresh()  # fresh state per case: what one case does never leaks into the next
@@ -52,6 +53,7 @@ def _lifecycle_step(case: Any) -> str | None:
     return None
 
 
+@pytest.mark.heavy
 def test_invoice_lifecycle(
     contract_sim: ContractSimulator, contract_stats: Stats, profile: dict[str, Any]
 ) -> None:
@@ -94,11 +96,11 @@ def test_invoice_lifecycle(
     )
     contract_stats.lifecycle.update(seen)
     # Which steps random generation reaches depends on Hypothesis' seed pool (it mines literals from every
-    # loaded module, so it changes with the plugins and test files a run loads: the quick profile's 50
-    # scenarios reached update in the whole suite and missed it when tests/contract ran alone). The thorough
-    # profile's 150 scenarios reach every step (void 13, delete 22 in the run docs/openapi.md quotes) and
-    # must; in the quick profile the full chain (sparse update with the returned SyncToken included) is
-    # proven deterministically by test_documented_links_walk_the_lifecycle.
+    # loaded module, so it changes with the plugins and test files a run loads: the quick profile's scenarios,
+    # 50 then and 25 now (issue 16), reached update in the whole suite and once missed it with tests/contract
+    # alone). The thorough profile's 150 scenarios reach every step (void 13, delete 22 in the run
+    # docs/openapi.md quotes) and must; in the quick profile the full chain (sparse update with the returned
+    # SyncToken included) is proven deterministically by test_documented_links_walk_the_lifecycle.
     required = {"create", "read"}
     if profile["max_examples"]:  # thorough
         required |= {"update", "void", "delete"}

@@ -86,6 +86,7 @@ def gate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=600, env={**os.environ, "QBO_SIM_FEATURES": ""})
 
 
+@pytest.mark.heavy
 def test_a_user_python_driver_loaded_by_module_class_runs_only_what_it_can(tmp_path: Path) -> None:
     (tmp_path / "qa_driver.py").write_text(QA_DRIVER)
     run = gate("--driver", "qa_driver:NoClockCaspen", "--tags", "@happy_path or @article:invalid-refresh-token",
@@ -104,6 +105,7 @@ def test_a_user_python_driver_loaded_by_module_class_runs_only_what_it_can(tmp_p
     assert re.search(r"NOT APPLICABLE  \S*connection/connection_lifecycle\.feature", run.stdout), run.stdout[-2000:]
 
 
+@pytest.mark.heavy
 def test_a_missing_operation_fails_the_scenario_naming_driver_and_operation(tmp_path: Path) -> None:
     with DriverServer(create_driver_app(NoVoid)) as server:
         run = gate("--driver", server.url, "--tags", "@article:voided-invoice", cwd=tmp_path)

@@ -25,6 +25,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+@pytest.mark.heavy
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc for another process's CPU")
 def test_serve_driver_announces_itself_answers_the_handshake_idles_and_stops(tmp_path: Path) -> None:
     ready = tmp_path / "driver.json"

@@ -48,6 +48,7 @@ def test_the_gate_passes_on_main_with_valid_reports(bundled_gate: Any, open_repo
     assert page.evaluate("document.documentElement.scrollWidth") <= 1400
 
 
+@pytest.mark.heavy
 def test_deleting_or_breaking_a_case_or_misspelling_a_step_fails_the_gate_naming_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One gate run over a damaged copy of the features: a case deleted, a case broken, a step misspelt."""

@@ -38,6 +38,7 @@ def intruder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return mark
 
 
+@pytest.mark.heavy
 def test_an_installed_plugin_is_one_pytest_would_load_but_the_gate_does_not(intruder: Path, tmp_path: Path) -> None:
     # the plugin is installed as pytest sees plugins: a pytest11 entry point, which plain pytest loads at start
     seen = subprocess.run([sys.executable, "-c", "from importlib.metadata import entry_points; "
@@ -50,6 +51,7 @@ def test_an_installed_plugin_is_one_pytest_would_load_but_the_gate_does_not(intr
     assert not intruder.exists()
 
 
+@pytest.mark.heavy
 def test_steps_load_a_plugin_the_gate_would_not(intruder: Path, tmp_path: Path) -> None:
     outcome = run_gate(GateOptions(reports=tmp_path / "reports", quiet=True, tags="@article:voided-invoice",
                                    steps=("intruder_plugin",)))
@@ -76,6 +78,7 @@ def _(shared_secret):
 '''
 
 
+@pytest.mark.heavy
 def test_a_fixture_only_an_installed_plugin_provides_fails_naming_the_fix(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"

@@ -21,6 +21,8 @@ from harness.reports.junit import SCHEMA as JUNIT_SCHEMA
 from harness.results import ScenarioResult, load_results
 from simulator.cli import main
 
+#: one gate run over the slips (module fixture) and a browser: seconds, so the module starts first under -n
+pytestmark = pytest.mark.heavy
 SLIPS = Path(__file__).parent / "slips"
 
 #: file → what the failure must say: (line, words of the reason, words of the fix)

@@ -20,6 +20,8 @@ from harness.articles import case_ids
 from harness.reports.html import render_html
 from harness.results import ScenarioResult
 
+pytestmark = pytest.mark.heavy  # one Chromium for the module (tests/harness/conftest.py)
+
 LONG_QUERY = ("query=" + "select%20*%20from%20Invoice%20where%20DocNumber%20IN%20(" + "%27INV0042%27%2C" * 60
               + "%27X%27)")
 LONG_BODY = json.dumps({"Invoice": {"DocNumber": "INV0042", "PrivateNote": "x" * 3000,

@@ -35,6 +35,9 @@ sync_api = require_module("playwright.sync_api", "pip install -e '.[test]' (play
 if not CHROMIUM or not Path(CHROMIUM).exists():
     missing("no Chromium binary: apt-get install chromium (or set INSPECTOR_CHROMIUM)", allow_module_level=True)
 expect = sync_api.expect
+#: a little over the live journal's polling period (simulator/static/inspector.js: PERIOD)
+LIVE_POLL_MS = 2000
+pytestmark = pytest.mark.heavy  # a served simulator and one Chromium for the module
 
 
 @pytest.fixture(scope="module")
@@ -107,10 +110,12 @@ def test_duplicate_document_number_fixed_from_the_inspector(server: LiveServer, 
     invoice = account.create_invoice(account.add_client("Jo Citizen"), lines=[
         {"description": "Blocked drain", "quantity": 1, "unit_price": "180.00", "tax_rate": "GST"}])
     assert invoice.number == "INV0042"
+    page.clock.install()  # the live journal polls on a timer: the test moves the page's clock, never waits it out
     page.goto(f"{ui}/journal?realm_id={realm}")
     expect(page.locator("#live-toggle")).to_be_checked()
     card = account.finalize(invoice)
     assert card is not None and card.code == "6140" and card.retry_available
+    page.clock.run_for(LIVE_POLL_MS)
     fault_row = page.locator("#journal-table tbody tr.st-4xx", has_text="6140")
     expect(fault_row).to_be_visible()
     expect(fault_row).to_contain_text(f"/v3/company/{realm}/invoice")
@@ -140,6 +145,7 @@ def test_duplicate_document_number_fixed_from_the_inspector(server: LiveServer, 
     page.goto(f"{ui}/journal?realm_id={realm}&entity=Invoice")
     retried = account.retry(invoice)
     assert retried is not None and retried.state == "synced"
+    page.clock.run_for(LIVE_POLL_MS)
     created = page.locator("#journal-table tbody tr.st-2xx", has_text=f"/v3/company/{realm}/invoice")
     expect(created.first).to_be_visible()
     expect(created.first.locator(".status")).to_have_text("200")

@@ -134,6 +134,7 @@ def _realm_tag(record: dict[str, Any], entity: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
+@pytest.mark.heavy
 def test_one_requestid_sent_by_16_threads_at_once_writes_once_per_company(
         tmp_path: Path, profile: Profile, figures: Figures) -> None:
     """``qbo-sim serve`` in its own process; companies that would save a duplicate; a large invoice behind a

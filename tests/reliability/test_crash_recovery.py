@@ -56,6 +56,7 @@ def unsynced(store: Path) -> int:
                    .fetchone()[0])
 
 
+@pytest.mark.heavy
 def test_sigkill_at_random_points_of_a_bulk_push_loses_and_duplicates_nothing(
         qbo_sim: SimulatorHandle, crash_realm: str, profile: Profile, figures: Figures, tmp_path: Path) -> None:
     realm, rng = crash_realm, random.Random(20_26)

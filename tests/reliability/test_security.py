@@ -173,6 +173,7 @@ def leaks(text: str, secrets: set[str]) -> list[str]:
     return found
 
 
+@pytest.mark.heavy
 def test_no_token_or_secret_in_the_servers_output_or_journal(tmp_path: Path, figures: Figures) -> None:
     ready = tmp_path / "ready.json"
     process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", "0", "--ready-file", str(ready)],

@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from simulator.testing import SimulatorHandle
@@ -46,6 +47,7 @@ def start_server(tmp_path: Path, journal_size: int) -> tuple[subprocess.Popen[st
     return process, json.loads(ready.read_text())
 
 
+@pytest.mark.heavy
 def test_soak_holds_memory_flat_with_zero_errors_and_a_bounded_journal(
         tmp_path: Path, profile: Profile, figures: Figures) -> None:
     process, details = start_server(tmp_path, profile.soak_journal)

@@ -98,6 +98,7 @@ def chaos_realm(qbo_sim: SimulatorHandle) -> Any:
     qbo_sim.delete_company(realm)
 
 
+@pytest.mark.heavy
 def test_every_invoice_syncs_exactly_once_through_20_percent_failures(
         qbo_sim: SimulatorHandle, chaos_realm: str, profile: Profile, figures: Figures, tmp_path: Any) -> None:
     realm, seed = chaos_realm, 7_2026

@@ -379,6 +379,7 @@ def test_any_input_answers_or_raises_a_query_fault(stores, text):
         assert isinstance(response, dict)
 
 
+@pytest.mark.heavy
 def test_huge_input_is_linear():
     with pytest.raises(QueryParseError):
         parse("SELECT * FROM Invoice WHERE DocNumber IN (" + "'x'," * 200_000 + ")")

@@ -1,0 +1,77 @@
+"""A whole-app reset: the app back to its configuration, the configured companies restored as first built.
+
+Judged on what a client can read (every record, the settings, which companies exist) and on how many companies
+were built (counted, not timed): restoring is what makes a reset per contract case cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simulator import create_app, seed
+from simulator.backends import DEFAULT_COMPANIES, Backends
+
+INVOICE = {"CustomerRef": {"value": "1"}, "Line": [{"DetailType": "SalesItemLineDetail", "Amount": 10,
+           "SalesItemLineDetail": {"ItemRef": {"value": "1"}, "TaxCodeRef": {"value": "5"}}}]}
+
+
+def _everything(backends: Backends) -> dict[str, Any]:
+    return {realm: ({name: list(store) for name, store in company.stores.items() if len(store)},
+                    dict(company.settings), dict(company.sequences), company.name, company.timezone)
+            for realm, company in sorted(backends.companies.items())}
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Realm ids of the companies built from scratch (Faker and the entity rules) from now on."""
+    built: list[str] = []
+    original = seed.build_company
+
+    def counting(realm_id: str, **kwargs: Any) -> Any:
+        built.append(realm_id)
+        return original(realm_id, **kwargs)
+
+    monkeypatch.setattr("simulator.backends.build_company", counting)
+    return built
+
+
+def test_a_whole_reset_restores_the_configured_companies_as_built_without_building_them(builds: list[str]) -> None:
+    app = create_app({"TESTING": True})
+    backends: Backends = app.extensions["qbo_simulator"]
+    as_built = _everything(backends)
+    first, second = (spec["realm_id"] for spec in DEFAULT_COMPANIES)
+    client = app.test_client()
+    token = backends.oauth.connect(first)["access_token"]
+    created = client.post(f"/v3/company/{first}/invoice", json=INVOICE,
+                          headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    assert created.status_code == 200, created.get_data(as_text=True)
+    backends.companies[first].settings["books_closed_through"] = "2026-01-31"
+    backends.delete_company(second)
+    extra = backends.create_company(region="US").realm_id
+    assert _everything(backends) != as_built
+    builds.clear()
+
+    backends.reset()
+
+    assert _everything(backends) == as_built  # records to the second of their MetaData, settings, sequences
+    assert extra not in backends.companies
+    assert builds == []  # restored, not rebuilt: even the deleted one
+    assert all(c.listeners == [backends.webhooks.notify] for c in backends.companies.values())  # webhooks still hear
+    again = client.post(f"/v3/company/{first}/invoice", json=INVOICE,
+                        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    assert again.status_code == 401  # tokens are part of the app's state: gone with the reset
+    token = backends.oauth.connect(first)["access_token"]
+    answer = client.post(f"/v3/company/{first}/invoice", json=INVOICE,
+                         headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}).get_json()
+    assert answer["Invoice"]["Id"] == created.get_json()["Invoice"]["Id"]  # the same Id sequence again
+
+
+def test_a_company_configured_without_a_realm_id_is_built_anew(builds: list[str]) -> None:
+    backends = Backends({"COMPANIES": ({"region": "AU"}, {"region": "US", "realm_id": "4620816365000000001"})})
+    assert len(builds) == 2
+    builds.clear()
+    backends.reset()
+    assert len(builds) == 1 and builds[0] != "4620816365000000001"
+    assert "4620816365000000001" in backends.companies and len(backends.companies) == 2

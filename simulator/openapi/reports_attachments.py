@@ -167,7 +167,7 @@ def report_attachment_paths(common: list[Schema], request_id: Schema, operation_
         query_param("aging_method", {"enum": ["Report_Date", "Current"]}),
         query_param("sort_order", {"enum": ["ascend", "descend"]}),
     ]
-    upload_ok = responses(ref("UploadResponse"), xml=False)
+    upload_ok = responses(ref("UploadResponse"))  # IntuitResponse XML unless the client asks for JSON, as QBO
     download_ok = responses({}, xml=False)
     download_ok["200"] = {
         "description": "a temporary link to the file (text/plain), as QBO answers",

@@ -12,21 +12,20 @@ WHY: dict[str, str] = {
     "serving": (
         "**Serving (GET ≥ 70 %, create ≥ 50 % of bare Flask).** Both servers are bound by one core of Python "
         "under the GIL, so the ratio follows CPU per request (see the notes): in-process the simulator costs "
-        "565 k instructions per GET and 1,243 k per create against bare Flask's 374 k and 452 k "
-        "(`python -m benchmarks.instructions`; 1,275 k and 2,239 k before issue 16). Issue 16 also found "
-        "waitress' I/O loop spinning while tasks wrote their answers (`simulator.server.QuietChannel`, "
-        "docs/performance.md): fixed for both servers, it lifted creates under 32 connections from 0.15× to "
-        "~0.40×, and it sped bare Flask's GET up more than the simulator's (GET 0.82× against a spinning "
-        "baseline; 0.64× and 0.75× in two runs against a fixed one: on the target's line). What is left is the simulator's own work per request: the "
-        "invoice rules (~415 k instructions per create: body checks, Decimal line and tax arithmetic, "
-        "DocNumber checks, indexes, history), JSON encoding (~160 k), the accounting gate and the journal. "
-        "What would change it: a leaner rule path for the common invoice shape, or more server processes "
+        "~557 k instructions per GET and ~1,001 k per create against bare Flask's ~374 k and ~452 k "
+        "(`python -m benchmarks.instructions`; 1,275 k and 2,239 k before issue 16). The worker count matters "
+        "too: with waitress' default 4 workers (both servers) creates reach ~0.5× and GETs ~0.68–0.70×; with 8, "
+        "GETs ~0.79× but creates ~0.47× (more workers preempt the one holding the company lock; "
+        "docs/performance.md). What is left of a GET is mostly Flask and werkzeug themselves (routing over the "
+        "simulator's ~200 URL rules, the request context) plus the bearer check, the accounting gate and the "
+        "journal (~10 µs each). What would change it: fewer Flask hooks per request, or more server processes "
         "(the ratio is per process)."
     ),
     "latency": (
         "**Create p99 ≤ 2× bare Flask's p99 at 32 clients.** At saturation p99 follows throughput (Little's "
-        "law): with a create at ~0.4× the baseline's throughput, its p99 sits near 3.5× (212 ms against 61 ms "
-        "in this run; 0.5–1.8 s before the I/O-loop fix)."
+        "law) plus the collector's pauses: a create at ~0.5× the baseline's throughput puts its p99 near 1.7–2× "
+        "(85 ms against 49 ms on 2026-11-29, after the heap settling of `simulator.heap`; 0.5–1.8 s before "
+        "the I/O-loop fix)."
     ),
     "scale": (
         "**Create on a 50,000-invoice company ≥ 0.9× an empty one.** The write path keeps indexes, no scan per "
@@ -46,8 +45,10 @@ WHY: dict[str, str] = {
         "**The README's test command ≤ 90 s.** `pytest -n auto` spreads the suite over the cores; its CPU is "
         "spent mostly in end-to-end runs: the gate's own tests (each starts a child gate), the schemathesis "
         "contract run (hypothesis' generation and a fresh simulator per case), schemathesis' CLI, the browser "
-        "and real-client tests, and the quick benchmark. On two cores that CPU divided by two is the floor. "
-        "What would change it: more cores, or moving the end-to-end runs to a separate CI job."
+        "and real-client tests, and the quick benchmark: ~160–175 s of CPU and ~38 s of the tests' own waits "
+        "(read timeouts, idle windows, held requests) on two cores, plus ~8 s of start-up per worker, half of "
+        "it pytest rewriting test modules' asserts anew because `PYTHONDONTWRITEBYTECODE=1` forbids its cache. "
+        "What would change it: more cores, a bytecode cache, or moving the end-to-end runs to a separate CI job."
     ),
     "sync": (
         "**Bulk push ≤ 60 s.** The work (client + simulator + HTTP) takes a few seconds; the time is QuickBooks' "

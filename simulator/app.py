@@ -62,12 +62,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(files_blueprint())
     _install_hooks(app)
     _install_error_handlers(app)
-
-    if app.config.get("SCENARIOS"):
-        from simulator.scenario import load_scenario
-
-        for scenario in app.config["SCENARIOS"]:
-            load_scenario(backends, scenario)
     return app
 
 

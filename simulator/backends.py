@@ -86,6 +86,11 @@ class Backends:
             if realm_id is not None:
                 identity = {"country": company.country, "name": company.name, "timezone": company.timezone}
                 self._as_built[realm_id] = (identity, self._initial[realm_id])
+        if self.config.get("SCENARIOS"):  # `qbo-sim serve --scenario`: part of the configuration, so reset loads them too
+            from simulator.scenario import load_scenario  # here: simulator.scenario imports this module
+
+            for scenario in self.config["SCENARIOS"]:
+                load_scenario(self, scenario)
 
     def _restore_as_built(self, realm_id: str) -> None:
         identity, initial = self._as_built[realm_id]
@@ -159,6 +164,7 @@ class Backends:
             self.clock.reset()
             self.oauth.reset()
             self.webhooks.reset()
+            self._realm_ids = itertools.count(1)  # generated realm ids come out as they did at start-up
             self._populate()
 
     def snapshot(self, realm_id: str) -> str:

@@ -75,3 +75,18 @@ def test_a_company_configured_without_a_realm_id_is_built_anew(builds: list[str]
     backends.reset()
     assert len(builds) == 1 and builds[0] != "4620816365000000001"
     assert "4620816365000000001" in backends.companies and len(backends.companies) == 2
+
+
+def test_a_whole_reset_loads_the_configured_scenarios_again_under_the_same_realm_ids() -> None:
+    app = create_app({"TESTING": True, "SCENARIOS": ("duplicate-document-number", "unlisted-error")})
+    backends: Backends = app.extensions["qbo_simulator"]
+    as_started = {realm: company.counts() for realm, company in backends.companies.items()}
+    rules = [(rule.fault, rule.realm_id) for rule in backends.faultplan.rules()]
+    assert rules  # unlisted-error plans a fault
+    backends.create_company(region="US")
+    backends.faultplan.clear()
+
+    backends.reset()  # `POST /_sim/reset` on `qbo-sim serve --scenario ... --scenario ...`
+
+    assert {realm: company.counts() for realm, company in backends.companies.items()} == as_started
+    assert [(rule.fault, rule.realm_id) for rule in backends.faultplan.rules()] == rules

@@ -26,6 +26,8 @@ __all__ = ["LiveServer", "ThreadedServer", "QuietChannel", "create_waitress", "s
 #: 0.50× (p99 1.9×) with 4 (issue 16, docs/performance.md). Requests that only wait (latency and timeout
 #: rules) do not count against it: see :meth:`ThreadedServer.spare_worker`.
 THREADS = 4
+#: spare workers at most (waitress' default ``connection_limit``: more requests than that cannot be held anyway)
+SPARE_LIMIT = 100
 
 
 class QuietChannel(HTTPChannel):
@@ -105,20 +107,25 @@ class ThreadedServer:
         The pool's size bounds the requests *working* at once (:data:`THREADS`); a request held for
         seconds must not take one of those places, or a few held requests would stall every other client
         of the simulator, which QuickBooks never does. waitress' own ``set_thread_count`` grows the pool
-        and shrinks it back (the next worker to go idle leaves). Nothing changes once the server stops.
+        and shrinks it back (the next worker to go idle leaves): a thread started and ended per hold, and
+        a request that goes on working after a latency hold does so beside the pool's own workers. At most
+        :data:`SPARE_LIMIT` at once (waitress' default connection limit); beyond that a held request keeps
+        its worker. Nothing changes once the server stops.
         """
         dispatcher = self._server.task_dispatcher  # type: ignore[union-attr]
         with self._spare_lock:
-            self._spare += 1
-            if not self.stopping.is_set():
+            lent = self._spare < SPARE_LIMIT and not self.stopping.is_set()
+            if lent:
+                self._spare += 1
                 dispatcher.set_thread_count(self.threads + self._spare)
         try:
             yield
         finally:
-            with self._spare_lock:
-                self._spare -= 1
-                if not self.stopping.is_set():
-                    dispatcher.set_thread_count(self.threads + self._spare)
+            if lent:
+                with self._spare_lock:
+                    self._spare -= 1
+                    if not self.stopping.is_set():  # stop() sets it under this lock: no worker outlives stop
+                        dispatcher.set_thread_count(self.threads + self._spare)
 
     def _run(self) -> None:
         try:
@@ -131,7 +138,8 @@ class ThreadedServer:
 
     def stop(self) -> None:
         """Close the listener and every open connection (keep-alive clients too), then the workers."""
-        self.stopping.set()
+        with self._spare_lock:  # no spare worker is added or restored once the pool is being shut down
+            self.stopping.set()
         trigger = self._server.trigger  # type: ignore[union-attr]
         if self._thread.is_alive():
             # Close the sockets inside the loop's own thread: the trigger wakes its select() at once and

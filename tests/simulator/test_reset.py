@@ -6,11 +6,13 @@ were built (counted, not timed): restoring is what makes a reset per contract ca
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from simulator import create_app, seed
+from simulator import create_app, seed, service
 from simulator.backends import DEFAULT_COMPANIES, Backends
 
 INVOICE = {"CustomerRef": {"value": "1"}, "Line": [{"DetailType": "SalesItemLineDetail", "Amount": 10,
@@ -21,6 +23,10 @@ def _everything(backends: Backends) -> dict[str, Any]:
     return {realm: ({name: list(store) for name, store in company.stores.items() if len(store)},
                     dict(company.settings), dict(company.sequences), company.name, company.timezone)
             for realm, company in sorted(backends.companies.items())}
+
+
+def changed_since(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @pytest.fixture
@@ -37,7 +43,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return built
 
 
-def test_a_whole_reset_restores_the_configured_companies_as_built_without_building_them(builds: list[str]) -> None:
+def test_a_reset_as_built_restores_the_configured_companies_without_building_them(builds: list[str]) -> None:
     app = create_app({"TESTING": True})
     backends: Backends = app.extensions["qbo_simulator"]
     as_built = _everything(backends)
@@ -53,7 +59,7 @@ def test_a_whole_reset_restores_the_configured_companies_as_built_without_buildi
     assert _everything(backends) != as_built
     builds.clear()
 
-    backends.reset()
+    backends.reset(as_built=True)
 
     assert _everything(backends) == as_built  # records to the second of their MetaData, settings, sequences
     assert extra not in backends.companies
@@ -68,11 +74,24 @@ def test_a_whole_reset_restores_the_configured_companies_as_built_without_buildi
     assert answer["Invoice"]["Id"] == created.get_json()["Invoice"]["Id"]  # the same Id sequence again
 
 
+def test_a_plain_reset_builds_the_companies_anew_so_their_records_are_new_now(
+        builds: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a new app would: a sync client asking what changed since a moment before the reset sees them all."""
+    backends = Backends({"TESTING": True})
+    realm = DEFAULT_COMPANIES[0]["realm_id"]
+    started = time.time()
+    monkeypatch.setattr(time, "time", lambda: started + 3600)  # the reset an hour after start-up
+    backends.reset()
+    assert len(builds) == 2 * len(DEFAULT_COMPANIES)
+    changed = service.cdc(backends.companies[realm], "Customer", changed_since(started + 3000))
+    assert len(changed["CDCResponse"][0]["QueryResponse"][0]["Customer"]) == 3
+
+
 def test_a_company_configured_without_a_realm_id_is_built_anew(builds: list[str]) -> None:
     backends = Backends({"COMPANIES": ({"region": "AU"}, {"region": "US", "realm_id": "4620816365000000001"})})
     assert len(builds) == 2
     builds.clear()
-    backends.reset()
+    backends.reset(as_built=True)
     assert len(builds) == 1 and builds[0] != "4620816365000000001"
     assert "4620816365000000001" in backends.companies and len(backends.companies) == 2
 

@@ -92,3 +92,11 @@ def test_the_default_pool_is_waitress_own_and_the_cli_says_so() -> None:
     assert simulator_cli.SERVE_THREADS == THREADS
     with LiveServer(create_app({"COMPANIES": ()})) as server:
         assert server.workers == THREADS
+
+
+def test_spare_workers_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("simulator.server.SPARE_LIMIT", 1)
+    with LiveServer(create_app({"TESTING": True}), threads=POOL) as server:
+        with server.spare_worker(), server.spare_worker():
+            assert server.workers == POOL + 1  # the second hold keeps its own worker
+        assert server.workers == POOL

@@ -73,7 +73,7 @@ def count(server: str, *, requests: int = 50, warm: int = 300, http: bool = Fals
 def _child(server: str, helper: str, requests: int, warm: int, http: bool) -> None:
     from benchmarks.servers import INVOICE_BODY
     from simulator.app import create_app
-    from simulator.server import settle_heap
+    from simulator.heap import settle_heap
 
     toggle = ctypes.CDLL(helper)
     app = create_app({"CONTROL_TOKEN": None})

@@ -174,12 +174,12 @@ def _writes(invoices: int, rounds: int, batch: int) -> dict[str, Any]:
     :data:`READ_TARGETS` ids spread evenly over all of that company's invoices, each read once per batch
     in a shuffled order after one warm-up pass (so both read their answers' JSON from the record cache).
     The big company is seeded first, then the heap is settled as ``qbo-sim serve`` does after start-up
-    (simulator.server.settle_heap).
+    (simulator.heap.settle_heap).
     """
     from benchmarks.servers import INVOICE_BODY
     from simulator import service
     from simulator.app import create_app
-    from simulator.server import settle_heap
+    from simulator.heap import settle_heap
 
     app = create_app({"COMPANIES": ({"realm_id": "9341452700000001", "region": "AU", "customers": 1},
                                     {"realm_id": "9341452700000002", "region": "AU", "customers": 1})})

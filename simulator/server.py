@@ -16,9 +16,7 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
-from simulator.heap import settle_heap
-
-__all__ = ["LiveServer", "ThreadedServer", "QuietChannel", "create_waitress", "settle_heap", "THREADS"]
+__all__ = ["LiveServer", "ThreadedServer", "QuietChannel", "create_waitress", "THREADS", "SPARE_LIMIT"]
 
 #: Worker threads per server: waitress' own default. More workers do not add throughput under the GIL, they
 #: only fight over it: with 16, a waiting worker's GIL drop request came so often that 77 % of invoice creates

@@ -163,7 +163,7 @@ def test_settling_the_heap_freezes_what_start_up_built_and_later_objects_are_sti
     import gc
     import weakref
 
-    from simulator.server import settle_heap
+    from simulator.heap import settle_heap
 
     class Cycle:
         pass

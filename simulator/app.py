@@ -79,15 +79,14 @@ def _install_hooks(app: Flask) -> None:
 
     @app.before_request
     def _start() -> None:
-        state = g._get_current_object()  # type: ignore[attr-defined]
-        state.started = time.perf_counter()
-        state.tid = new_tid()
+        # g's __dict__ directly: g.x = ... is a Python-level __setattr__ call (issue 16)
+        g._get_current_object().__dict__["started"] = time.perf_counter()  # type: ignore[attr-defined]
 
     @app.after_request
     def _finish(response: Response) -> Response:
         # g and request through their proxies once each (a proxy lookup costs ~2 µs; issue 16)
         facts: dict[str, Any] = g._get_current_object().__dict__  # type: ignore[attr-defined]
-        tid = facts.get("tid") or new_tid()
+        tid = new_tid()  # made here: nothing before the answer needs it
         response.headers.add("intuit_tid", tid)  # nothing else sets it: add, no search for an old one
         req: Request = request._get_current_object()  # type: ignore[attr-defined]
         if not req.path.startswith(UNJOURNALED):

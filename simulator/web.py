@@ -2,8 +2,9 @@
 
 Profiles of ``GET /invoice/<id>`` (issue 16) showed the simulator paying, on every request, for
 things a bare Flask app pays once or never: an exception built and caught for each absent query
-parameter, an ``async`` check for each hook, and header validation of constant headers. Each class
-here removes one such cost and keeps the stock behaviour (same values, same errors).
+parameter, an ``async`` check for each hook, header validation of constant headers, and binding the
+URL map to the request's host (IDNA-encoding it) although a server is reached under one or two
+hosts. Each class here removes one such cost and keeps the stock behaviour (same values, same errors).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from werkzeug.datastructures import Headers, ImmutableMultiDict
+from werkzeug.routing import MapAdapter
 
 __all__ = ["SimFlask", "SimRequest", "SimResponse", "QueryArgs", "trusted_headers"]
 
@@ -67,7 +69,8 @@ class SimResponse(Response):
 
 
 class SimFlask(Flask):
-    """Flask, with :meth:`ensure_sync` worked out once per function instead of once per call.
+    """Flask, with :meth:`ensure_sync` worked out once per function instead of once per call, and the
+    URL map's binding to a host worked out once per host (:meth:`create_url_adapter`).
 
     Flask asks ``inspect.iscoroutinefunction`` about every hook and view on every request; the
     answer for a given function never changes. (Flask documents ``ensure_sync`` as the method to
@@ -76,10 +79,49 @@ class SimFlask(Flask):
 
     request_class = SimRequest
     response_class = SimResponse
+    #: distinct bindings remembered (host, port, scheme, script name, connection headers); a server is
+    #: reached under a handful, and past this many the stock path serves the rest
+    BINDINGS = 64
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._synced: dict[Callable[..., Any], Callable[..., Any]] = {}
+        self._bindings: dict[tuple[Any, ...], tuple[str, str, str, str | None, str]] = {}
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:  # type: ignore[override]
+        """The stock adapter, with what depends only on the host remembered per host.
+
+        Binding to the environ (``Map.bind_to_environ``: the host, lower-cased and IDNA-encoded, the
+        subdomain, the scheme) was ~45 k instructions of a ~550 k-instruction ``GET /invoice/<id>``
+        (issue 16). It depends only on the environ's host, server name and port, scheme, ``Connection``
+        and ``Upgrade`` headers and script name (werkzeug's ``get_host`` and ``bind_to_environ``). The
+        first request under a binding takes the stock path (so a bad host fails as it always did, and
+        nothing is remembered); later ones get the same :class:`MapAdapter` around their own path,
+        method and query. Apps configured with ``SERVER_NAME``, ``TRUSTED_HOSTS``, host or subdomain
+        matching always take the stock path. Same adapters, routes and ``request.host``
+        (tests/simulator/test_url_binding.py).
+        """
+        config = self.config
+        if (request is None or config["SERVER_NAME"] is not None or config["TRUSTED_HOSTS"] is not None
+                or self.url_map.host_matching or self.subdomain_matching):
+            return super().create_url_adapter(request)
+        environ = request.environ
+        get = environ.get
+        key = (get("HTTP_HOST"), get("SERVER_NAME"), get("SERVER_PORT"), get("wsgi.url_scheme"), get("HTTP_CONNECTION"),
+               get("HTTP_UPGRADE"), get("SCRIPT_NAME"))
+        bound = self._bindings.get(key)
+        if bound is None:
+            adapter = super().create_url_adapter(request)
+            if adapter is not None and len(self._bindings) < self.BINDINGS:
+                self._bindings[key] = (request.host, adapter.server_name, adapter.script_name, adapter.subdomain,
+                                       adapter.url_scheme)
+            return adapter
+        host, server_name, script_name, subdomain, scheme = bound
+        request.host = host  # as Flask's create_url_adapter sets it
+        path, query = get("PATH_INFO"), get("QUERY_STRING")
+        return MapAdapter(self.url_map, server_name, script_name, subdomain, scheme,
+                          "/" if path is None else _wsgi_text(path), environ["REQUEST_METHOD"],
+                          None if query is None else _wsgi_text(query))
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         try:
@@ -91,6 +133,11 @@ class SimFlask(Flask):
             except TypeError:
                 pass
             return synced
+
+
+def _wsgi_text(value: str) -> str:
+    """A WSGI environ string (bytes as latin-1, PEP 3333) as the text werkzeug matches routes against."""
+    return value.encode("latin1").decode(errors="replace")
 
 
 def _trusted_supported() -> bool:

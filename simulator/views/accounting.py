@@ -43,21 +43,22 @@ def accounting_blueprint() -> Blueprint:
     @bp.before_request
     def _gate() -> Response | None:
         # g, request and the app through their proxies once each: every proxy lookup costs (issue 16)
+        # and g's facts straight into its __dict__ (g.x = ... is a Python-level __setattr__ call)
         current: Any = g._get_current_object()  # type: ignore[attr-defined]
         req: Any = request._get_current_object()  # type: ignore[attr-defined]
         app: Any = current_app._get_current_object()  # type: ignore[attr-defined]
         sim: Backends = app.extensions["qbo_simulator"]
-        current.api = True
-        current.backends = sim
-        realm_id = current.realm_id = (req.view_args or {}).pop("realm_id", None)
-        current.entity, current.operation = classify(req.path, req.method, req.args, current, req)
+        known = current.__dict__
+        realm_id = (req.view_args or {}).pop("realm_id", None)
+        known.update(api=True, backends=sim, realm_id=realm_id)
+        known["entity"], known["operation"] = classify(req.path, req.method, req.args, current, req)
         if app.config.get("REQUIRE_AUTH", True):
             sim.oauth.check_bearer(req.environ.get("HTTP_AUTHORIZATION"), realm_id)
         found = sim.company(realm_id or "")
         if found is None:
             raise UnexpectedInternal()
-        current.company = found
-        current.as_json = wire.wants_json(req)
+        known["company"] = found
+        known["as_json"] = wire.wants_json(req)
         if not sim.faultplan.has_rules():  # the usual case: no need to build the facts
             return None
         return injection.before(sim.faultplan, facts())

@@ -1,0 +1,102 @@
+"""SimFlask remembers a host's URL binding (issue 16): every request still gets the adapter, the route
+and ``request.host`` stock Flask would give it, including the first and the remembered requests under a
+host, odd hosts and ports, a script name, non-ASCII paths, WebSocket upgrades, and apps configured so
+that the binding depends on more than the environ (SERVER_NAME, TRUSTED_HOSTS)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.exceptions import HTTPException, SecurityError
+
+from simulator.web import SimFlask
+
+ADAPTER_FIELDS = ("server_name", "script_name", "subdomain", "url_scheme", "path_info", "default_method", "query_args",
+                  "websocket")
+
+HOSTS = [None, "localhost", "LocalHost:8000", "127.0.0.1:80", "127.0.0.1:443", "[::1]:8080", "bücher.example",
+         "sandbox-quickbooks.api.intuit.com"]
+SCHEMES = ["http", "https"]
+SCRIPTS = ["", "/qbo", None]
+#: (Connection, Upgrade): only both together make a WebSocket request
+CONNECTIONS = [(None, None), ("keep-alive", None), ("Upgrade", None), ("Upgrade", "websocket"), ("keep-alive", "websocket"),
+               ("close", None)]
+PATHS = ["/v3/company/1/invoice/7", "/v3/company/1/invoice/%C3%A9", "/v3/company/1/item/caf\u00c3\u00a9", "/nowhere",
+         None]
+QUERIES = ["minorversion=75", "", None, "requestid=a%20b&include=enhancedAllCustomFields"]
+
+
+def _app(cls: type[Flask], **config: Any) -> Flask:
+    app = cls(__name__)
+    app.config.update(config)
+    app.add_url_rule("/v3/company/<realm_id>/<segment>/<entity_id>", "read", lambda **kw: "", methods=["GET", "POST"])
+    return app
+
+
+def _environ(host: str | None, scheme: str, script: str | None, connection: tuple[str | None, str | None],
+             path: str | None,
+             query: str | None, method: str = "GET") -> dict[str, Any]:
+    environ: dict[str, Any] = {"REQUEST_METHOD": method, "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
+                               "wsgi.url_scheme": scheme}
+    for key, value in (("HTTP_HOST", host), ("SCRIPT_NAME", script), ("HTTP_CONNECTION", connection[0]),
+                       ("HTTP_UPGRADE", connection[1]), ("PATH_INFO", path), ("QUERY_STRING", query)):
+        if value is not None:
+            environ[key] = value
+    return environ
+
+
+def _bound(app: Flask, environ: dict[str, Any]) -> tuple[Any, ...]:
+    """What a request gets from ``create_url_adapter``: the adapter's fields, ``request.host`` and the route
+    matched (or the error), or the error binding raised."""
+    request = app.request_class(dict(environ))
+    try:
+        adapter = app.create_url_adapter(request)
+    except HTTPException as exc:
+        return ("refused", type(exc).__name__)
+    assert adapter is not None
+    try:
+        matched: Any = adapter.match(return_rule=True)
+        matched = (matched[0].rule, matched[1])
+    except HTTPException as exc:
+        matched = type(exc).__name__
+    return (*(getattr(adapter, name) for name in ADAPTER_FIELDS), request.host, matched)
+
+
+def test_every_request_is_bound_as_stock_flask_binds_it_first_time_and_remembered() -> None:
+    ours, stock = _app(SimFlask), _app(Flask)
+    cases = list(itertools.product(HOSTS, SCHEMES, SCRIPTS, CONNECTIONS, PATHS, QUERIES))
+    for case in cases * 2:  # the second pass is served from what the first remembered
+        environ = _environ(*case, method="POST" if case[4] == PATHS[1] else "GET")
+        assert _bound(ours, environ) == _bound(stock, environ), case
+    assert 0 < len(ours._bindings) <= SimFlask.BINDINGS  # type: ignore[attr-defined]
+
+
+def test_past_the_limit_bindings_are_not_remembered_and_still_right() -> None:
+    ours, stock = _app(SimFlask), _app(Flask)
+    for port in range(SimFlask.BINDINGS + 20):
+        environ = _environ(f"127.0.0.1:{9000 + port}", "http", "", (None, None), PATHS[0], "minorversion=75")
+        assert _bound(ours, environ) == _bound(stock, environ)
+    assert len(ours._bindings) == SimFlask.BINDINGS  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("config", [{"SERVER_NAME": "qbo.test:8000"}, {"TRUSTED_HOSTS": ["qbo.test"]}])
+def test_apps_whose_binding_needs_their_config_always_take_flasks_own_path(config: dict[str, Any]) -> None:
+    ours, stock = _app(SimFlask, **config), _app(Flask, **config)
+    for host in ("qbo.test:8000", "qbo.test", "elsewhere.test", "qbo.test:8000"):
+        environ = _environ(host, "http", "", (None, None), PATHS[0], "")
+        assert _bound(ours, environ) == _bound(stock, environ), host
+    assert ours._bindings == {}  # type: ignore[attr-defined]
+    if "TRUSTED_HOSTS" in config:
+        with pytest.raises(SecurityError):
+            ours.create_url_adapter(ours.request_class(_environ("elsewhere.test", "http", "", (None, None), "/", "")))
+
+
+def test_a_host_the_stock_binding_refuses_is_refused_every_time() -> None:
+    ours = _app(SimFlask)
+    bad = _environ("a..b", "http", "", (None, None), PATHS[0], "")  # an empty label: IDNA refuses it (BadHost)
+    for _ in range(2):
+        assert _bound(ours, bad) == _bound(_app(Flask), bad) == ("refused", "BadHost")
+    assert ours._bindings == {}  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from simulator import wire
 from simulator.backends import Backends
 from simulator.faults import QBOFault, RequestTooLarge, SystemFailure, UnsupportedOperation
 from simulator.journal import captured, redact_query, redact_text
-from simulator.web import SimFlask
+from simulator.web import SimFlask, add_trusted
 
 __all__ = ["create_app", "DEFAULT_CONFIG", "EXTENSION"]
 
@@ -87,7 +87,7 @@ def _install_hooks(app: Flask) -> None:
         # g and request through their proxies once each (a proxy lookup costs ~2 µs; issue 16)
         facts: dict[str, Any] = g._get_current_object().__dict__  # type: ignore[attr-defined]
         tid = new_tid()  # made here: nothing before the answer needs it
-        response.headers.add("intuit_tid", tid)  # nothing else sets it: add, no search for an old one
+        add_trusted(response.headers, "intuit_tid", tid)  # nothing else sets it: add, no search for an old one
         req: Request = request._get_current_object()  # type: ignore[attr-defined]
         if not req.path.startswith(UNJOURNALED):
             _journal(backends, config, req, facts, response, tid)
@@ -110,6 +110,9 @@ def _journal(backends: Backends, config: Any, req: Request, facts: dict[str, Any
     environ = req.environ
     request_type = environ.get("CONTENT_TYPE", "")
     request_body: bytes | str = _request_bytes(req, config.get("MAX_CONTENT_LENGTH"))
+    query = environ.get("QUERY_STRING", "")
+    # a requestid argument is spelt "requestid" in the query, or percent-encoded: else there is none to look up
+    requestid = req.args.get("requestid") if "requestid" in query or "%" in query else None
     path = req.path
     if not path.startswith("/v3/"):  # OAuth answers and forms carry secrets: never keep them raw
         request_body = redact_text(request_body.decode("utf-8", "replace") if isinstance(request_body, bytes)
@@ -117,9 +120,9 @@ def _journal(backends: Backends, config: Any, req: Request, facts: dict[str, Any
         body = redact_text(body.decode("utf-8", "replace") if isinstance(body, bytes) else body, response_type)
     now = time.perf_counter()
     backends.journal.add((
-        backends.clock.epoch(), req.method, path, redact_query(environ.get("QUERY_STRING", "")),
+        backends.clock.epoch(), req.method, path, redact_query(query),
         0 if dropped else response.status_code, round((now - facts.get("started", now)) * 1000, 2),
-        facts.get("realm_id"), facts.get("entity"), facts.get("operation"), tid, req.args.get("requestid"),
+        facts.get("realm_id"), facts.get("entity"), facts.get("operation"), tid, requestid,
         fault.code if fault else None, fault.message if fault else None, fault.detail if fault else None,
         facts.get("fault_rule"), facts.get("replayed", False),
         captured(request_body, request_type), request_type, captured(body, response_type), response_type,
@@ -130,6 +133,8 @@ def _journal(backends: Backends, config: Any, req: Request, facts: dict[str, Any
 def _request_bytes(request: Request, limit: int | None) -> bytes | str:
     """The request body for the journal; an oversized or unreadable one is described, not read."""
     environ = request.environ
+    if "CONTENT_LENGTH" not in environ and "HTTP_TRANSFER_ENCODING" not in environ:
+        return b""  # most GETs: neither header, no body (as below, without the work)
     chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
     given = environ.get("CONTENT_LENGTH")  # most GETs parse nothing
     # request.content_length, worked out from the environ as it does (without building request.headers)

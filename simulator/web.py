@@ -16,7 +16,7 @@ from flask import Flask, Request, Response
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 from werkzeug.routing import MapAdapter
 
-__all__ = ["SimFlask", "SimRequest", "SimResponse", "QueryArgs", "trusted_headers"]
+__all__ = ["SimFlask", "SimRequest", "SimResponse", "QueryArgs", "trusted_headers", "add_trusted"]
 
 
 class QueryArgs(ImmutableMultiDict):  # type: ignore[type-arg]
@@ -164,3 +164,12 @@ def trusted_headers(pairs: list[tuple[str, str]]) -> Headers:
     else:  # a werkzeug whose Headers keeps its pairs elsewhere: the checked way
         headers.extend(pairs)
     return headers
+
+
+def add_trusted(headers: Headers, name: str, value: str) -> None:
+    """``headers.add(name, value)`` for a pair the simulator made itself (never from request input), without
+    werkzeug's check of the value for line breaks."""
+    if _TRUSTED and type(headers) is Headers:
+        headers._list.append((name, value))
+    else:
+        headers.add(name, value)

@@ -8,6 +8,7 @@ repeated and empty query parameters).
 
 from __future__ import annotations
 
+import http.client
 import json
 import random
 from datetime import UTC, datetime, timedelta, timezone
@@ -222,6 +223,30 @@ def test_a_live_request_is_journaled_with_every_fact_in_its_place(api: QBOApi) -
     fault = api.sim.journal(api.realm_id, limit=1)[-1]
     assert (fault["status"], fault["operation"], fault["request_body"]) == (missing.status_code, "read", "")
     assert fault["fault_code"] == missing.json()["Fault"]["Error"][0]["code"]
+
+
+@pytest.mark.parametrize(("query", "requestid"), [
+    ("minorversion=75", None), ("requestid=rq-1&minorversion=75", "rq-1"), ("request%69d=rq-2", "rq-2"),
+    ("%72equestid=rq-3", "rq-3"), ("requestidx=1&xrequestid=2", None), ("RequestId=rq-4", None),
+    ("requestid=a+b%20c", "a b c"), ("requestid=&minorversion=75", ""), ("", None),
+])
+def test_the_journal_finds_a_requestid_however_the_query_spells_it(api: QBOApi, query: str,
+                                                                   requestid: str | None) -> None:
+    """The journal looks the argument up only when the raw query could hold it ("requestid", or a
+    percent-encoded key); whatever the spelling, it records what ``request.args`` holds."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(f"{api.base}/invoice/1")
+    connection = http.client.HTTPConnection(url.netloc, timeout=10)  # sends the query as written (requests
+    try:                                                             # would decode %69 to "i")
+        connection.request("GET", f"{url.path}?{query}", headers=dict(api.session.headers))
+        answer = connection.getresponse()
+        answer.read()
+    finally:
+        connection.close()
+    entry = api.sim.journal(api.realm_id, limit=1)[-1]
+    assert entry["intuit_tid"] == answer.getheader("intuit_tid")
+    assert entry["requestid"] == requestid, (query, entry)
 
 
 def _responses() -> list:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Request, Response
+from flask.sessions import NullSession, SecureCookieSessionInterface
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 from werkzeug.routing import MapAdapter
 
@@ -68,6 +69,22 @@ class SimResponse(Response):
         return copy
 
 
+class SessionsWithoutKey(SecureCookieSessionInterface):
+    """Flask's cookie sessions, with one shared null session while the app has no secret key.
+
+    The simulator sets no ``SECRET_KEY``, so Flask built a :class:`NullSession` (a dict with update
+    callbacks) for every request only to skip saving it. A null session refuses every change (Flask raises
+    on each mutating method), so one instance serves every request; with a secret key, Flask's own sessions.
+    """
+
+    _null = NullSession()
+
+    def open_session(self, app: Flask, request: Request) -> Any:
+        if not app.secret_key:  # as get_signing_serializer decides there is no session
+            return self._null
+        return super().open_session(app, request)
+
+
 class SimFlask(Flask):
     """Flask, with :meth:`ensure_sync` worked out once per function instead of once per call, and the
     URL map's binding to a host worked out once per host (:meth:`create_url_adapter`).
@@ -79,6 +96,7 @@ class SimFlask(Flask):
 
     request_class = SimRequest
     response_class = SimResponse
+    session_interface = SessionsWithoutKey()
     #: distinct bindings remembered (host, port, scheme, script name, connection headers); a server is
     #: reached under a handful, and past this many the stock path serves the rest
     BINDINGS = 64

@@ -385,3 +385,44 @@ def test_invoice_lines_are_built_in_the_order_they_are_sent(region: str) -> None
             assert list(sent) == list(wire_ordered(sent)), sent
         checked += 1
     assert checked > 20
+
+
+def test_without_a_secret_key_every_request_has_flasks_null_session_and_with_one_real_sessions() -> None:
+    """SimFlask shares one null session while there is no SECRET_KEY (Flask built one per request): reading
+    it works and changing it fails with Flask's own error, in every request; with a key, sessions persist."""
+    from flask import Flask, session
+    from flask.sessions import NullSession
+
+    from simulator.web import SimFlask
+
+    def make(cls: type[Flask], key: str | None) -> Flask:
+        app = cls(__name__)
+        app.secret_key = key
+
+        @app.get("/read")
+        def read() -> str:
+            kind = type(session._get_current_object()).__name__  # type: ignore[attr-defined]
+            return f"{kind}:{session.get('n', 'none')}:{len(session)}"
+
+        @app.get("/write")
+        def write() -> str:
+            session["n"] = session.get("n", 0) + 1
+            return str(session["n"])
+
+        return app
+
+    for key in (None, ""):
+        ours, stock = make(SimFlask, key), make(Flask, key)
+        for app in (ours, stock):
+            client = app.test_client()
+            assert [client.get("/read").text for _ in range(2)] == ["NullSession:none:0"] * 2
+            app.testing = False  # the error as a 500, not raised into the test
+            failed = client.get("/write")
+            assert failed.status_code == 500
+        with ours.test_request_context("/read"):
+            assert isinstance(session._get_current_object(), NullSession)  # type: ignore[attr-defined]
+            with pytest.raises(RuntimeError, match="no secret key was set"):
+                session["n"] = 1
+    keyed = make(SimFlask, "s3cret").test_client()
+    assert [keyed.get("/write").text for _ in range(3)] == ["1", "2", "3"]
+    assert keyed.get("/read").text == "SecureCookieSession:3:1"

@@ -287,6 +287,30 @@ def test_response_headers_reach_the_server_as_werkzeug_would_hand_them() -> None
         assert ours is not response.headers and ours._list is not response.headers._list  # a copy, as werkzeug's
 
 
+@pytest.mark.parametrize("method", ["GET", "POST", "HEAD"])
+def test_a_response_body_reaches_the_server_as_werkzeug_would_hand_it(method: str) -> None:
+    from flask import Response
+
+    from simulator.web import SimResponse
+
+    environ = {"REQUEST_METHOD": method, "SERVER_NAME": "localhost", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
+    closed: list[str] = []
+
+    def made() -> list:  # each side its own responses: a streamed body can be read once
+        hooked = SimResponse(b'{"a":1}')
+        hooked.call_on_close(lambda: closed.append("hook"))
+        return [*_responses(), hooked, SimResponse([b"a", b"b"]), SimResponse(["caf\u00e9"])]
+
+    for response, twin in zip(made(), made(), strict=True):
+        ours = response.get_app_iter(environ)
+        assert list(ours) == list(Response.get_app_iter(twin, environ)), response
+        if ours is response.response:  # handed over as it is: nothing was there to close
+            assert not response._on_close and not hasattr(ours, "close")
+        else:
+            ours.close()  # type: ignore[attr-defined]
+    assert closed == ["hook"]  # the close hook ran when our iterator was closed (werkzeug's was not closed)
+
+
 def test_a_body_is_refused_for_depth_exactly_when_the_full_walk_refuses_it() -> None:
     from simulator.jsonbody import MAX_DEPTH, depth_exceeds, loads
 

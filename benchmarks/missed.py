@@ -12,14 +12,15 @@ WHY: dict[str, str] = {
     "serving": (
         "**Serving (GET ≥ 70 %, create ≥ 50 % of bare Flask).** Both servers are bound by one core of Python "
         "under the GIL, so the ratio follows CPU per request (see the notes): in-process the simulator costs "
-        "~557 k instructions per GET and ~1,001 k per create against bare Flask's ~374 k and ~452 k "
-        "(`python -m benchmarks.instructions`; 1,275 k and 2,239 k before issue 16). The worker count matters "
-        "too: with waitress' default 4 workers (both servers) creates reach ~0.5× and GETs ~0.68–0.70×; with 8, "
-        "GETs ~0.79× but creates ~0.47× (more workers preempt the one holding the company lock; "
-        "docs/performance.md). What is left of a GET is mostly Flask and werkzeug themselves (routing over the "
-        "simulator's ~200 URL rules, the request context) plus the bearer check, the accounting gate and the "
-        "journal (~10 µs each). What would change it: fewer Flask hooks per request, or more server processes "
-        "(the ratio is per process)."
+        "~469 k instructions per GET and ~919 k per create against bare Flask's ~374 k and ~450 k; over "
+        "waitress with one client 910 k and 1,433 k against 749 k and 879 k (`python -m benchmarks.instructions "
+        "[--http]`; 1,275 k and 2,239 k in-process before issue 16). Under 32 connections and waitress' 4 "
+        "workers both lose a few points more than the counts say (GIL hand-overs between the I/O thread and "
+        "the workers; a create's ratio is ~0.56 on one worker, ~0.47–0.52 on four), and a loaded machine moves "
+        "the create figure most. What is left of a create is the invoice rules (~344 k, ~100 small dict and "
+        "Decimal operations); of a GET, the bearer check, the journal and Flask's dispatch of four hooks "
+        "(docs/performance.md, fourth pass). What would change it: the rules rewritten around one pass over "
+        "the body, or more server processes (the ratio is per process)."
     ),
     "latency": (
         "**Create p99 ≤ 2× bare Flask's p99 at 32 clients.** At saturation p99 follows throughput (Little's "

@@ -56,6 +56,21 @@ def bundled_gate(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return run_gate(GateOptions(reports=tmp_path_factory.mktemp("bundled-gate"), quiet=True))
 
 
+#: the xdist group of the tests sharing :func:`served_sim` (``--dist loadgroup`` keeps them on one worker)
+SERVED_GROUP = "served-simulator"
+
+
+@pytest.fixture(scope="session")
+def served_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One ``qbo-sim serve`` in its own process (``tests.served.Served``) for the tests that race requests
+    against it, each in companies of its own (``race_company``): one start-up instead of one per test. Mark
+    them ``pytest.mark.xdist_group(SERVED_GROUP)``. Not for tests that reset it or revoke its tokens."""
+    from tests.served import served_simulator
+
+    with served_simulator(tmp_path_factory.mktemp("served")) as running:
+        yield running
+
+
 class QBOApi:
     """Just enough HTTP to talk to one company as a client would: JSON, bearer token, minorversion."""
 

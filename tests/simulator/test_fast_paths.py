@@ -159,7 +159,8 @@ def test_zone_times_format_the_now_as_format_time_and_format_meta_do() -> None:
             assert times.meta_text(epoch) == format_meta(moment), (tz, epoch)
 
 
-def test_settling_the_heap_freezes_what_start_up_built_and_later_objects_are_still_collected() -> None:
+def test_settling_the_heap_freezes_what_start_up_built_and_later_objects_are_still_collected(
+        unfrozen_heap: None) -> None:
     import gc
     import weakref
 

@@ -21,7 +21,8 @@ LINE = {"DetailType": "SalesItemLineDetail", "Amount": 10,
 
 
 @pytest.fixture
-def collector() -> Iterator[None]:
+def collector(unfrozen_heap: None) -> Iterator[None]:
+    """The suite's frozen start-up heap thawed (tests/settled_heap.py), collected; what a test froze thawed after."""
     gc.collect()
     yield
     gc.unfreeze()

@@ -8,23 +8,35 @@ waited for its workers to end (~1 s each on a loaded machine). Frozen, they are 
 counting; only a cycle among them that became garbage later would stay until the process ends. Objects the
 tests create are collected as before. The same idea as ``simulator.heap.settle_heap`` for ``qbo-sim serve``.
 
-Tests that count what ``gc.freeze`` froze use the :func:`unfrozen_heap` fixture. Registered from the root
-``conftest.py``.
+Tests that count what ``gc.freeze`` froze count from what is frozen already (tests/simulator/test_heap.py).
+Registered from the root ``conftest.py``.
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
-from collections.abc import Iterator
 
 import pytest
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_finish(session: pytest.Session) -> None:
-    gc.collect()
-    gc.freeze()
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    gc.freeze()  # what start-up imported, as it is
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> object:
+    """Collection runs without the collector, then what it built is frozen. It builds what lives until the end
+    (under ``-n`` every worker collects the whole suite, on the run's critical path), and as it grew the collector
+    walked it again and again (~10 full collections, ~2 s of each worker's start-up)."""
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.enable()
+        gc.collect()  # the garbage collection left behind, once
+        gc.freeze()
 
 
 @pytest.hookimpl(trylast=True)
@@ -32,16 +44,3 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """After pytest's own end-of-run collections (its check for unraisable exceptions), nothing is left to find:
     the interpreter's final collections need not walk the heap again."""
     atexit.register(gc.freeze)
-
-
-@pytest.fixture
-def unfrozen_heap() -> Iterator[None]:
-    """For a test that counts frozen or oldest-generation objects: the process's frozen heap is thawed for the
-    test (so it counts only what the code under test froze) and frozen again after it."""
-    frozen = gc.get_freeze_count()
-    gc.unfreeze()
-    yield
-    gc.unfreeze()
-    if frozen:
-        gc.collect()
-        gc.freeze()

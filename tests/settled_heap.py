@@ -39,6 +39,19 @@ def pytest_collection(session: pytest.Session) -> object:
         gc.freeze()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """After a module's last test (its module fixtures torn down), what is still alive lives on: imported modules,
+    caches, session fixtures (schemathesis' and hypothesis' state after the contract tests, ~200,000 objects).
+    Collected once and frozen, later full collections no longer walk it."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or nextitem.nodeid.split("::", 1)[0] != item.nodeid.split("::", 1)[0]:
+            gc.collect()
+            gc.freeze()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     """After pytest's own end-of-run collections (its check for unraisable exceptions), nothing is left to find:

@@ -34,18 +34,20 @@ def _oldest() -> int:
 
 
 def test_a_full_collection_freezes_the_survivors_once_they_reach_the_limit(collector: None) -> None:
+    """A freeze would add at least the 2,000 survivors; the frozen count may also drop a little meanwhile (a frozen
+    object freed by reference counting leaves it), so "nothing frozen" is "fewer than 2,000 more"."""
     survivors = [[] for _ in range(2_000)]  # tracked objects that will survive into the oldest generation
     before = gc.get_freeze_count()
     uninstall = keep_heap_settled(limit=_oldest() + 1_000_000)
     try:
         gc.collect()
-        assert gc.get_freeze_count() == before  # below the limit: left to the collector
+        assert gc.get_freeze_count() < before + len(survivors)  # below the limit: left to the collector
     finally:
         uninstall()
     uninstall = keep_heap_settled(limit=1_000)
     try:
         gc.collect(1)  # a young collection never freezes
-        assert gc.get_freeze_count() == before
+        assert gc.get_freeze_count() < before + len(survivors)
         gc.collect()
         assert gc.get_freeze_count() > before + 1_000
         assert _oldest() == 0
@@ -54,7 +56,7 @@ def test_a_full_collection_freezes_the_survivors_once_they_reach_the_limit(colle
     frozen = gc.get_freeze_count()
     more = [[] for _ in range(2_000)]
     gc.collect()
-    assert gc.get_freeze_count() == frozen and _oldest() > 1_000  # uninstalled: nothing more is frozen
+    assert gc.get_freeze_count() < frozen + len(more) and _oldest() > 1_000  # uninstalled: nothing more is frozen
     assert len(survivors) == len(more) == 2_000
 
 

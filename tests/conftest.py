@@ -13,7 +13,6 @@ import requests
 
 from simulator.testing import SimulatorHandle
 
-
 #: what xdist workers handed over for the end-of-run sections, by kind ("contract", "reliability")
 _FROM_WORKERS: dict[str, list[dict[str, Any]]] = {}
 

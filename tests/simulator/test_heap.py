@@ -16,7 +16,6 @@ from simulator import create_app
 from simulator.heap import keep_heap_settled
 from simulator.testing import SimulatorHandle
 
-
 LINE = {"DetailType": "SalesItemLineDetail", "Amount": 10,
         "SalesItemLineDetail": {"ItemRef": {"value": "1"}, "TaxCodeRef": {"value": "5"}}}
 

@@ -102,8 +102,10 @@ def serve_command(args: argparse.Namespace) -> int:
         return 2
     details = connection_details(app, server.url)
     _announce(details)
-    if args.ready_file:
-        args.ready_file.write_text(json.dumps(details, indent=2) + "\n", encoding="utf-8")
+    if args.ready_file:  # written aside, then renamed: a script polling for the file never reads half of it
+        partial = args.ready_file.with_name(args.ready_file.name + ".partial")
+        partial.write_text(json.dumps(details, indent=2) + "\n", encoding="utf-8")
+        partial.replace(args.ready_file)
     stop = threading.Event()
 
     def _stop(signum: int, frame: Any) -> None:

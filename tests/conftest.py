@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 from simulator.testing import SimulatorHandle
-
 
 #: what xdist workers handed over for the end-of-run sections, by kind ("contract", "reliability")
 _FROM_WORKERS: dict[str, list[dict[str, Any]]] = {}
@@ -54,6 +56,53 @@ def bundled_gate(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from harness.gate import GateOptions, run_gate
 
     return run_gate(GateOptions(reports=tmp_path_factory.mktemp("bundled-gate"), quiet=True))
+
+
+#: the xdist group of the tests sharing :func:`served_sim` (``--dist loadgroup`` keeps them on one worker)
+SERVED_GROUP = "served-simulator"
+
+
+@pytest.fixture(scope="session")
+def served_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One ``qbo-sim serve`` in its own process (``tests.served.Served``) for the tests that race requests
+    against it, each in companies of its own (``race_company``): one start-up instead of one per test. Mark
+    them ``pytest.mark.xdist_group(SERVED_GROUP)``. Not for tests that reset it or revoke its tokens."""
+    from tests.served import served_simulator
+
+    with served_simulator(tmp_path_factory.mktemp("served")) as running:
+        yield running
+
+
+#: the Chromium the browser tests drive: Debian's ``chromium`` (``.ci/run`` installs it), never the browser
+#: ``playwright install`` downloads; ``QBO_CHROMIUM`` (or ``INSPECTOR_CHROMIUM``) names another binary
+CHROMIUM = (os.environ.get("QBO_CHROMIUM") or os.environ.get("INSPECTOR_CHROMIUM") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium (a Playwright ``Browser``) per test process, shared by every browser test: the
+    gate's report (tests/harness) and the inspector (tests/inspector). Each test opens its own context, so
+    nothing but the process is shared; a launch costs ~1.7 s, and Playwright's sync API allows one instance per
+    thread at a time anyway. Missing locally: the browser tests skip and say why; under ``CI=true`` a missing
+    browser, a missing ``playwright`` package or a Chromium that does not start fails them instead."""
+    from tests.prerequisites import missing
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the 'playwright' package is not installed (it is in the project's test extras)")
+    if not CHROMIUM or not Path(CHROMIUM).exists():
+        missing("no Chromium binary: apt-get install chromium (or set QBO_CHROMIUM)")
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - any launch failure is "no browser here"
+            missing(f"Chromium at {CHROMIUM} did not start: {exc}")
+        yield launched
+        launched.close()
 
 
 class QBOApi:

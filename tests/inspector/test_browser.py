@@ -6,8 +6,9 @@ page, press Caspen's Retry, and see the 200 in the journal and both invoices lis
 
 Needs the ``playwright`` package and a Chromium binary (Debian's ``chromium``; never the one
 ``playwright install`` downloads). Either missing, or a Chromium that does not start: skipped, saying
-which; under ``CI=true`` a failure (tests/prerequisites.py). Set
-``INSPECTOR_CHROMIUM`` to use another binary, and ``INSPECTOR_SCREENSHOTS=docs/screenshots`` to refresh
+which; under ``CI=true`` a failure (tests/prerequisites.py). One Chromium per test process, shared with the
+gate's report tests (``chromium`` in tests/conftest.py). Set ``QBO_CHROMIUM`` (or ``INSPECTOR_CHROMIUM``) to use
+another binary, and ``INSPECTOR_SCREENSHOTS=docs/screenshots`` to refresh
 the screenshots the docs show (otherwise they go to a temporary directory).
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,20 +24,17 @@ import pytest
 
 from simulator import LiveServer, create_app
 from simulator.backends import DEFAULT_CLIENT
+from tests.conftest import CHROMIUM
 from tests.prerequisites import missing, require_module
-
-CHROMIUM = os.environ.get("INSPECTOR_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 sync_api = require_module("playwright.sync_api", "pip install -e '.[test]' (playwright; the browser is Debian's "
                           "chromium, never 'playwright install')")
 if not CHROMIUM or not Path(CHROMIUM).exists():
-    missing("no Chromium binary: apt-get install chromium (or set INSPECTOR_CHROMIUM)", allow_module_level=True)
+    missing("no Chromium binary: apt-get install chromium (or set QBO_CHROMIUM)", allow_module_level=True)
 expect = sync_api.expect
 #: a little over the live journal's polling period (simulator/static/inspector.js: PERIOD)
 LIVE_POLL_MS = 2000
-pytestmark = pytest.mark.heavy  # a served simulator and one Chromium for the module
+pytestmark = pytest.mark.heavy  # a served simulator and a Chromium
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +44,10 @@ def server() -> Iterator[LiveServer]:
         yield live
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        except Exception as exc:  # an environment problem locally; under CI=true a failure (.ci/run installs it)
-            missing(f"Chromium at {CHROMIUM} did not start: {exc}")
-        yield launched
-        launched.close()
+@pytest.fixture
+def browser(chromium: Any) -> Any:
+    """The process's shared Chromium (tests/conftest.py: one launch per test process)."""
+    return chromium
 
 
 @pytest.fixture

@@ -14,14 +14,13 @@ import threading
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from simulator.testing import SimulatorHandle
-from tests.conftest import QBOApi
-from tests.served import RACE_LATENCY_MS, RACE_LINES, race_company, race_invoice, served_simulator, simultaneous_posts
+from tests.conftest import SERVED_GROUP, QBOApi
+from tests.served import RACE_LATENCY_MS, RACE_LINES, Served, race_company, race_invoice, simultaneous_posts
 
 from .profiles import Figures, Profile
 
@@ -135,29 +134,31 @@ def _realm_tag(record: dict[str, Any], entity: str) -> int | None:
 
 
 @pytest.mark.heavy
+@pytest.mark.xdist_group(SERVED_GROUP)
 def test_one_requestid_sent_by_16_threads_at_once_writes_once_per_company(
-        tmp_path: Path, profile: Profile, figures: Figures) -> None:
-    """``qbo-sim serve`` in its own process; companies that would save a duplicate; a large invoice behind a
-    latency rule so the 16 copies overlap inside the server (tests/served.py). Fails without the company
-    lock around the replay check (docs/reliability.md, "Proofs")."""
+        served_sim: Served, profile: Profile, figures: Figures) -> None:
+    """``qbo-sim serve`` in its own process (shared with tests/simulator/test_concurrency.py, each in companies of
+    its own); companies that would save a duplicate; a large invoice behind a latency rule so the 16 copies overlap
+    inside the server (tests/served.py). Fails without the company lock around the replay check
+    (docs/reliability.md, "Proofs")."""
     rounds = max(2, profile.hammer_rounds // 3)
     copies = profile.hammer_threads
-    with served_simulator(tmp_path) as served:
-        sim = served.sim
-        realms = [race_company(sim) for _ in range(profile.hammer_companies)]
-        headers = {realm: {"Authorization": f"Bearer {sim.connect(realm)['access_token']}",
-                           "Accept": "application/json"} for realm in realms}
-        plan = [(realm, str(uuid.uuid4()), f"RID{r}") for r in range(rounds) for realm in realms]
-        written = replayed = 0
-        for realm, request_id, doc in plan:
-            answers = simultaneous_posts(served.base_url, f"/v3/company/{realm}/invoice?minorversion=75&requestid="
-                                         f"{request_id}", headers[realm], race_invoice(doc), copies)
-            assert {status for status, _ in answers} == {200}
-            assert len({body for _, body in answers}) == 1  # every duplicate got the first answer, byte for byte
-            saved = sum(1 for r in sim.records(realm, "Invoice") if r.get("DocNumber") == doc)
-            assert saved == 1, (realm, doc, saved)
-            written += saved
-            replayed += sum(1 for e in sim.journal(realm) if e["requestid"] == request_id and e["replayed"])
+    served = served_sim
+    sim = served.sim
+    realms = [race_company(sim) for _ in range(profile.hammer_companies)]
+    headers = {realm: {"Authorization": f"Bearer {sim.connect(realm)['access_token']}",
+                       "Accept": "application/json"} for realm in realms}
+    plan = [(realm, str(uuid.uuid4()), f"RID{r}") for r in range(rounds) for realm in realms]
+    written = replayed = 0
+    for realm, request_id, doc in plan:
+        answers = simultaneous_posts(served.base_url, f"/v3/company/{realm}/invoice?minorversion=75&requestid="
+                                     f"{request_id}", headers[realm], race_invoice(doc), copies)
+        assert {status for status, _ in answers} == {200}
+        assert len({body for _, body in answers}) == 1  # every duplicate got the first answer, byte for byte
+        saved = sum(1 for r in sim.records(realm, "Invoice") if r.get("DocNumber") == doc)
+        assert saved == 1, (realm, doc, saved)
+        written += saved
+        replayed += sum(1 for e in sim.journal(realm) if e["requestid"] == request_id and e["replayed"])
     assert replayed == len(plan) * (copies - 1)
     figures.record("requestid replay", server="qbo-sim serve (own process)", companies=len(realms),
                    duplicate_warning="off", invoice_lines=RACE_LINES, latency_ms_before=RACE_LATENCY_MS,

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import QBOApi
-from tests.served import Served, race_company, race_invoice, served_simulator, simultaneous_posts
+from tests.conftest import SERVED_GROUP, QBOApi
+from tests.served import Served, race_company, race_invoice, simultaneous_posts
 
 
 def test_racing_updates_either_apply_with_synctoken_plus_one_or_get_5010(api: QBOApi) -> None:
@@ -68,17 +67,13 @@ def test_parallel_creates_across_companies_get_unique_ids_and_stay_in_their_real
             qbo_sim.delete_company(realm)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with served_simulator(tmp_path_factory.mktemp("served")) as running:
-        yield running
-
-
-def test_concurrent_duplicates_of_one_requestid_create_exactly_once(served: Served) -> None:
+@pytest.mark.xdist_group(SERVED_GROUP)
+def test_concurrent_duplicates_of_one_requestid_create_exactly_once(served_sim: Served) -> None:
     """16 copies of one create with one requestid, at once, against ``qbo-sim serve`` in its own process, in a
     company that would save a duplicate (tests/served.py): one invoice, 15 byte-identical replays. Without
     the company lock around the replay check, copies pass the check before the first write is remembered
     and several invoices are saved (docs/reliability.md, "Proofs")."""
+    served = served_sim
     sim = served.sim
     realm = race_company(sim)
     headers = {"Authorization": f"Bearer {sim.connect(realm)['access_token']}", "Accept": "application/json"}

@@ -43,13 +43,14 @@ WHY: dict[str, str] = {
         "registered step definitions directly (docs/performance.md)."
     ),
     "suite": (
-        "**The README's test command ≤ 90 s.** `pytest -n auto` spreads the suite over the cores; its CPU is "
-        "spent mostly in end-to-end runs: the gate's own tests (each starts a child gate), the schemathesis "
-        "contract run (hypothesis' generation and a fresh simulator per case), schemathesis' CLI, the browser "
-        "and real-client tests, and the quick benchmark: ~160–175 s of CPU and ~38 s of the tests' own waits "
-        "(read timeouts, idle windows, held requests) on two cores, plus ~8 s of start-up per worker, half of "
-        "it pytest rewriting test modules' asserts anew because `PYTHONDONTWRITEBYTECODE=1` forbids its cache. "
-        "What would change it: more cores, a bytecode cache, or moving the end-to-end runs to a separate CI job."
+        "**The README's test command ≤ 90 s.** `pytest -n auto` spreads the suite over one worker more than "
+        "there are cores; its CPU is spent mostly in end-to-end runs: the gate's own tests (each starts a child "
+        "gate; the whole bundled suite runs again through the HTTP driver with two workers), the schemathesis "
+        "contract run, schemathesis' CLI, the browser and real-client tests, and the quick benchmark: ~145–175 s "
+        "of CPU on two cores, plus ~4 s of start-up per worker, half of it pytest rewriting test modules' asserts "
+        "anew because `PYTHONDONTWRITEBYTECODE=1` forbids its cache. On a host shared with other work the same "
+        "commit took 85–103 s (docs/performance.md). What would change it: more cores, a bytecode cache, or "
+        "moving the end-to-end runs to a separate CI job."
     ),
     "sync": (
         "**Bulk push ≤ 60 s.** The work (client + simulator + HTTP) takes a few seconds; the time is QuickBooks' "

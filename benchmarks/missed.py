@@ -12,8 +12,8 @@ WHY: dict[str, str] = {
     "serving": (
         "**Serving (GET ≥ 70 %, create ≥ 50 % of bare Flask).** Both servers are bound by one core of Python "
         "under the GIL, so the ratio follows CPU per request (see the notes): in-process the simulator costs "
-        "~469 k instructions per GET and ~919 k per create against bare Flask's ~374 k and ~450 k; over "
-        "waitress with one client 910 k and 1,433 k against 749 k and 879 k (`python -m benchmarks.instructions "
+        "~476 k instructions per GET and ~921 k per create against bare Flask's ~374 k and ~450 k; over "
+        "waitress with one client 925 k and 1,449 k against 756 k and 889 k (`python -m benchmarks.instructions "
         "[--http]`; 1,275 k and 2,239 k in-process before issue 16). Under 32 connections and waitress' 4 "
         "workers both lose a few points more than the counts say (GIL hand-overs between the I/O thread and "
         "the workers; a create's ratio is ~0.56 on one worker, ~0.47–0.52 on four), and a loaded machine moves "

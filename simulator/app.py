@@ -112,7 +112,8 @@ def _journal(backends: Backends, config: Any, req: Request, facts: dict[str, Any
     request_body: bytes | str = _request_bytes(req, config.get("MAX_CONTENT_LENGTH"))
     query = environ.get("QUERY_STRING", "")
     # a requestid argument is spelt "requestid" in the query, or percent-encoded: else there is none to look up
-    requestid = req.args.get("requestid") if "requestid" in query or "%" in query else None
+    # (a non-ASCII query goes through request.args as before: werkzeug refuses one that is not UTF-8)
+    requestid = req.args.get("requestid") if "requestid" in query or "%" in query or not query.isascii() else None
     path = req.path
     if not path.startswith("/v3/"):  # OAuth answers and forms carry secrets: never keep them raw
         request_body = redact_text(request_body.decode("utf-8", "replace") if isinstance(request_body, bytes)

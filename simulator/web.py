@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Request, Response
-from flask.sessions import NullSession, SecureCookieSessionInterface
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 from werkzeug.routing import MapAdapter
 
@@ -76,25 +75,10 @@ class SimResponse(Response):
         body = self.response
         status = self.status_code
         if (type(body) is list and len(body) == 1 and type(body[0]) is bytes and not self._on_close
+                and self.automatically_set_content_length  # else the server frames it (chunked) from an iterator
                 and 200 <= status and status != 204 and status != 304 and environ["REQUEST_METHOD"] != "HEAD"):
             return body
         return super().get_app_iter(environ)
-
-
-class SessionsWithoutKey(SecureCookieSessionInterface):
-    """Flask's cookie sessions, with one shared null session while the app has no secret key.
-
-    The simulator sets no ``SECRET_KEY``, so Flask built a :class:`NullSession` (a dict with update
-    callbacks) for every request only to skip saving it. A null session refuses every change (Flask raises
-    on each mutating method), so one instance serves every request; with a secret key, Flask's own sessions.
-    """
-
-    _null = NullSession()
-
-    def open_session(self, app: Flask, request: Request) -> Any:
-        if not app.secret_key:  # as get_signing_serializer decides there is no session
-            return self._null
-        return super().open_session(app, request)
 
 
 class SimFlask(Flask):
@@ -108,9 +92,9 @@ class SimFlask(Flask):
 
     request_class = SimRequest
     response_class = SimResponse
-    session_interface = SessionsWithoutKey()
     #: distinct bindings remembered (host, port, scheme, script name, connection headers); a server is
-    #: reached under a handful, and past this many the stock path serves the rest
+    #: reached under a handful, and past this many the stock path serves the rest. A binding whose key is over
+    #: 512 characters (waitress accepts 256 KiB headers) is not remembered: 64 of them held ~43 MB
     BINDINGS = 64
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -142,7 +126,8 @@ class SimFlask(Flask):
         bound = self._bindings.get(key)
         if bound is None:
             adapter = super().create_url_adapter(request)
-            if adapter is not None and len(self._bindings) < self.BINDINGS:
+            short = sum(map(len, filter(None, key))) <= 512
+            if adapter is not None and short and len(self._bindings) < self.BINDINGS:
                 self._bindings[key] = (request.host, adapter.server_name, adapter.script_name, adapter.subdomain,
                                        adapter.url_scheme)
             return adapter

@@ -18,15 +18,21 @@ _FROM_WORKERS: dict[str, list[dict[str, Any]]] = {}
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto`` runs the suite on one worker more than there are cores.
 
     A fifth of the suite's test time is waiting, not computing: child processes starting (gates, ``st run``,
     servers, Chromium), idle windows, read timeouts provoked on purpose. With one worker per core a core sits
     idle through each wait; a spare worker fills it, for one more collection (~4 s of CPU). Four alternating
     pairs on 2 cores, 2026-11-29: ``-n 2`` 100.5, 92.1, 99.9, 103.1 s; ``-n 3`` 93.0, 89.6, 98.5, 97.6 s
-    (docs/performance.md). Only the test suite: the gate's own ``-n auto`` counts cores as xdist does."""
-    return (os.cpu_count() or 1) + 1
+    (docs/performance.md). Only the test suite: the gate's own ``-n auto`` counts cores as xdist does.
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` is honoured as given; otherwise xdist's own count (``-n logical``,
+    CPU affinity) plus one."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    from xdist.plugin import pytest_xdist_auto_num_workers as cores
+
+    return int(cores(config)) + 1
 
 
 @pytest.hookimpl(optionalhook=True)

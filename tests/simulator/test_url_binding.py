@@ -22,8 +22,8 @@ HOSTS = [None, "localhost", "LocalHost:8000", "127.0.0.1:80", "127.0.0.1:443", "
 SCHEMES = ["http", "https"]
 SCRIPTS = ["", "/qbo", None]
 #: (Connection, Upgrade): only both together make a WebSocket request
-CONNECTIONS = [(None, None), ("keep-alive", None), ("Upgrade", None), ("Upgrade", "websocket"), ("keep-alive", "websocket"),
-               ("close", None)]
+CONNECTIONS = [(None, None), ("keep-alive", None), ("Upgrade", None), ("Upgrade", "websocket"),
+               ("keep-alive", "websocket"), ("close", None)]
 PATHS = ["/v3/company/1/invoice/7", "/v3/company/1/invoice/%C3%A9", "/v3/company/1/item/caf\u00c3\u00a9", "/nowhere",
          None]
 QUERIES = ["minorversion=75", "", None, "requestid=a%20b&include=enhancedAllCustomFields"]
@@ -80,6 +80,14 @@ def test_past_the_limit_bindings_are_not_remembered_and_still_right() -> None:
         environ = _environ(f"127.0.0.1:{9000 + port}", "http", "", (None, None), PATHS[0], "minorversion=75")
         assert _bound(ours, environ) == _bound(stock, environ)
     assert len(ours._bindings) == SimFlask.BINDINGS  # type: ignore[attr-defined]
+
+
+def test_a_binding_with_a_huge_host_is_served_but_not_remembered() -> None:
+    ours, stock = _app(SimFlask), _app(Flask)
+    for host in ("a." * 300 + "example", "h" * 600, "[::1]:" + "9" * 600):
+        environ = _environ(host, "http", "", (None, None), PATHS[0], "")
+        assert _bound(ours, environ) == _bound(stock, environ)
+    assert ours._bindings == {}  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("config", [{"SERVER_NAME": "qbo.test:8000"}, {"TRUSTED_HOSTS": ["qbo.test"]}])

@@ -49,7 +49,7 @@ WHY: dict[str, str] = {
         "contract run, schemathesis' CLI, the browser and real-client tests, and the quick benchmark: ~145–175 s "
         "of CPU on two cores, plus ~4 s of start-up per worker, half of it pytest rewriting test modules' asserts "
         "anew because `PYTHONDONTWRITEBYTECODE=1` forbids its cache. On a host shared with other work the same "
-        "commit took 81–103 s (docs/performance.md). What would change it: more cores, a bytecode cache, or "
+        "commit took 81–118 s (docs/performance.md). What would change it: more cores, a bytecode cache, or "
         "moving the end-to-end runs to a separate CI job."
     ),
     "sync": (

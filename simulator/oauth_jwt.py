@@ -8,8 +8,9 @@ Kept apart from :mod:`simulator.oauth` so the grant rules read without crypto de
   ``{"enc":"A128CBC-HS256","alg":"dir"}`` header, empty key part, random iv/ciphertext/tag), refresh
   tokens like ``RT1-39-H3-1785429816rcysb9dns1ofreknypnm`` (the digits are the idle-expiry epoch),
   authorization codes like ``AB11<epoch><random>``.
-* ID tokens are RS256 JWTs when :mod:`cryptography` is importable (the key is generated lazily per
-  server and published at ``/op/v1/jwks``). Without it they fall back to HS256 keyed with the client
+* ID tokens are RS256 JWTs when :mod:`cryptography` is importable, signed with one key per process
+  (created on first use) and published at ``/op/v1/jwks``: Intuit signs every app's ID tokens with the keys
+  of its one JWKS, so companies and servers share a key as they do at Intuit. Without it they fall back to HS256 keyed with the client
   secret (the OIDC rule for symmetric signing) and the JWKS is empty; intuitlib then cannot validate
   the ID token (it only accepts RS256 with a ``kid`` from the JWKS), so install ``cryptography``.
 * ID-token claim JSON never contains ``>``, ``?`` or ``~``: those are the only ASCII characters whose
@@ -94,17 +95,36 @@ def _safe_json(claims: dict[str, Any]) -> bytes:
     return text.encode("ascii")
 
 
-class IdTokenSigner:
-    """Signs ID tokens and publishes the matching JWKS. One per :class:`OAuthServer`.
+class _SigningKey:
+    """Intuit's ID-token signing key, as this process plays it: one RSA-2048 key and its ``kid``.
 
-    The RSA key is created on first use (it costs ~50 ms), so servers that never mint an ID token
-    (most tests) never pay for it.
-    """
+    Intuit publishes one JWKS for every app (``https://oauth.platform.intuit.com/op/v1/jwks``), so every
+    OAuth server in a process shares one key rather than generating its own: generating one costs 50-500 ms
+    of CPU (a prime search), which the test suite paid once per server that minted an ID token (issue 16).
+    Created on first use; immutable afterwards, so sharing it carries no state between servers."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: Any = None
         self.kid = secrets.token_hex(16)
+
+    def private_key(self) -> Any:
+        with self._lock:
+            if self._key is None:
+                self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            return self._key
+
+
+_INTUIT_KEY = _SigningKey()
+
+
+class IdTokenSigner:
+    """Signs ID tokens and publishes the matching JWKS. One per :class:`OAuthServer`, all on the process's
+    one signing key (:class:`_SigningKey`)."""
+
+    def __init__(self) -> None:
+        self._key = _INTUIT_KEY
+        self.kid = self._key.kid
 
     def __repr__(self) -> str:
         return f"<IdTokenSigner alg={self.algorithm} kid={self.kid}>"
@@ -114,10 +134,7 @@ class IdTokenSigner:
         return "RS256" if HAS_RSA else "HS256"
 
     def _private_key(self) -> Any:
-        with self._lock:
-            if self._key is None:
-                self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            return self._key
+        return self._key.private_key()
 
     def sign(self, claims: dict[str, Any], client_secret: str) -> str:
         header = {"kid": self.kid, "alg": self.algorithm}

@@ -5,16 +5,18 @@ things a bare Flask app pays once or never: an exception built and caught for ea
 parameter, an ``async`` check for each hook, header validation of constant headers, and binding the
 URL map to the request's host (IDNA-encoding it) although a server is reached under one or two
 hosts. Each class here removes one such cost and keeps the stock behaviour (same values, same errors).
+Building an app compiled two URL builders per route (werkzeug generates and compiles Python for each):
+:class:`SimRule` compiles each once per process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask, Request, Response
 from werkzeug.datastructures import Headers, ImmutableMultiDict
-from werkzeug.routing import MapAdapter
+from werkzeug.routing import MapAdapter, Rule
 
 __all__ = ["SimFlask", "SimRequest", "SimResponse", "QueryArgs", "trusted_headers", "add_trusted"]
 
@@ -81,6 +83,33 @@ class SimResponse(Response):
         return super().get_app_iter(environ)
 
 
+class SimRule(Rule):
+    """werkzeug's :class:`Rule`, with the URL builders ``url_for`` runs compiled once per process per rule.
+
+    werkzeug builds each rule's two builders (with and without unknown arguments appended as a query) by
+    generating an AST and compiling it when the rule is added to a map: about 30 of the ~50 ms a new
+    simulator app cost, paid by every test, gate scenario and company server that built an app (issue 16).
+    A builder is a pure function of the rule's text, its parsed parts and that flag: it reaches the rule's
+    converters and map only through the ``self`` it is bound to. So a rule without defaults (a default can
+    be folded into the code through its converter) reuses the builder compiled for an equal rule before it,
+    bound to itself. Same URLs, same errors (tests/simulator/test_url_binding.py)."""
+
+    #: builders remembered, by (rule text, parsed parts, append unknown); the simulator has ~100 rules
+    BUILDERS = 1024
+    _builders: ClassVar[dict[tuple[Any, ...], Callable[..., tuple[str, str]]]] = {}
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        if self.defaults:
+            return super()._compile_builder(append_unknown)
+        key = (self.rule, tuple(self._trace), append_unknown)
+        builder = self._builders.get(key)
+        if builder is None:
+            builder = super()._compile_builder(append_unknown)
+            if len(self._builders) < self.BUILDERS:
+                self._builders[key] = builder
+        return builder
+
+
 class SimFlask(Flask):
     """Flask, with :meth:`ensure_sync` worked out once per function instead of once per call, and the
     URL map's binding to a host worked out once per host (:meth:`create_url_adapter`).
@@ -92,6 +121,7 @@ class SimFlask(Flask):
 
     request_class = SimRequest
     response_class = SimResponse
+    url_rule_class = SimRule
     #: distinct bindings remembered (host, port, scheme, script name, connection headers); a server is
     #: reached under a handful, and past this many the stock path serves the rest. A binding whose key is over
     #: 512 characters (waitress accepts 256 KiB headers) is not remembered: 64 of them held ~43 MB

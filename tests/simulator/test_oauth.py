@@ -91,6 +91,17 @@ def test_id_token_claims_and_rs256_signature(server: OAuthServer, clock: SimCloc
     assert jwt.decode(tokens["id_token"], key, audience=CLIENT, algorithms=["RS256"])["sub"] == claims["sub"]
 
 
+def test_every_server_signs_with_the_one_published_key_as_intuit_does(server: OAuthServer, clock: SimClock) -> None:
+    """Intuit publishes one JWKS for every app: a second server (another company's) publishes the same key
+    and its ID tokens verify against the first server's JWKS."""
+    jwt = require_module("jwt", "pip install -e '.[test]' (PyJWT comes with intuit-oauth)", allow_module_level=False)
+    other = OAuthServer(clock, clients={CLIENT: {"client_secret": SECRET, "redirect_uris": [REDIRECT]}})
+    assert other.jwks() == server.jwks() and len(server.jwks()["keys"]) == 1
+    header, _ = _claims(_exchange(other)["id_token"])
+    key = jwt.PyJWKSet.from_dict(server.jwks())[header["kid"]].key
+    assert jwt.decode(_exchange(other)["id_token"], key, audience=CLIENT, algorithms=["RS256"])["realmid"] == REALM
+
+
 
 def test_no_id_token_without_openid_and_hard_expiry_on_request(server: OAuthServer) -> None:
     tokens = _exchange(server, scope="com.intuit.quickbooks.accounting", include_hard_expiry=True)

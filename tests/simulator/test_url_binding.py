@@ -108,3 +108,63 @@ def test_a_host_the_stock_binding_refuses_is_refused_every_time() -> None:
     for _ in range(2):
         assert _bound(ours, bad) == _bound(_app(Flask), bad) == ("refused", "BadHost")
     assert ours._bindings == {}  # type: ignore[attr-defined]
+
+
+# --- URL builders compiled once per process (SimRule) -------------------------------------------------------
+EXTRAS: list[dict[str, Any]] = [{}, {"minorversion": "75"}, {"q": ["a b", "c/d"], "requestid": "é"}]
+VALUES = ["7", "café", "a b/c", "100%", "0"]
+
+
+def _stock_map(app: Flask) -> Any:
+    """The app's rules as stock werkzeug rules on a stock map with the same converters."""
+    from werkzeug.routing import Map, Rule
+
+    return Map([Rule(rule.rule, endpoint=rule.endpoint, defaults=rule.defaults, methods=rule.methods,
+                     strict_slashes=rule.strict_slashes) for rule in app.url_map.iter_rules()],
+               converters=app.url_map.converters)
+
+
+def _builds(rules: Any) -> list[Any]:
+    """Every rule built with every value for its arguments, with and without unknown extras appended."""
+    built = []
+    for rule in sorted(rules, key=lambda r: (r.rule, sorted(r.methods or ()))):
+        for value, extra in itertools.product(VALUES, EXTRAS):
+            values = {**{name: value for name in rule.arguments}, **extra}
+            for append_unknown in (True, False):
+                try:
+                    built.append(rule.build(values, append_unknown=append_unknown))
+                except Exception as exc:  # noqa: BLE001 - the error itself is what is compared
+                    built.append(type(exc).__name__)
+    return built
+
+
+def test_every_simulator_route_builds_the_urls_stock_werkzeug_builds() -> None:
+    from simulator.app import create_app
+
+    first, second = create_app(), create_app()  # the second app's rules reuse the first's builders
+    stock = _stock_map(second)
+    assert _builds(second.url_map.iter_rules()) == _builds(first.url_map.iter_rules()) \
+        == _builds(stock.iter_rules())
+    with second.test_request_context("/"):
+        from flask import url_for
+
+        assert url_for("oauth.jwks") == "/op/v1/jwks"
+
+
+def test_an_equal_rule_reuses_the_builder_and_a_rule_with_defaults_compiles_its_own() -> None:
+    apps = [SimFlask(__name__), SimFlask(__name__)]
+    for app in apps:
+        app.add_url_rule("/v3/company/<realm_id>/invoice/<entity_id>", "read", lambda **kw: "")
+        app.add_url_rule("/page/<int:number>", "page", lambda **kw: "", defaults={"number": 1})
+        app.add_url_rule("/page/<int:number>/all", "all", lambda **kw: "")
+    (all_a, page_a, read_a), (all_b, page_b, read_b) = (
+        sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.endpoint)
+        for app in apps)
+    assert [r.endpoint for r in (all_a, page_a, read_a)] == ["all", "page", "read"]
+    # remembered per process: bound to each rule (so each reaches its own converters), compiled once
+    assert read_a._build_unknown.__func__ is read_b._build_unknown.__func__
+    assert read_a._build.__func__ is read_b._build.__func__ and read_a._build.__self__ is read_a
+    assert all_a._build.__func__ is all_b._build.__func__
+    assert page_a._build.__func__ is not page_b._build.__func__  # defaults: werkzeug's own path every time
+    stock = [r for r in _stock_map(apps[0]).iter_rules() if r.endpoint != "static"]
+    assert _builds([all_b, page_b, read_b]) == _builds(stock)

@@ -1,0 +1,68 @@
+"""tests/bytecode.py: the session compiles the checkout's modules, and a process started under
+``PYTHONDONTWRITEBYTECODE`` then imports them from that bytecode instead of compiling their source."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tests import bytecode
+
+
+def _checkout(root: Path) -> None:
+    for path, text in {"simulator/__init__.py": "", "simulator/engine.py": "ANSWER = 42\n",
+                       "tests/__init__.py": "", "tests/helper.py": "HELP = 1\n", "tests/test_x.py": "def test(): pass\n",
+                       "tests/conftest.py": "", "notes/loose.py": "X = 1\n"}.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+
+
+def _imports(root: Path, module: str) -> str:
+    """``python -v``'s account of importing ``module`` from ``root`` under PYTHONDONTWRITEBYTECODE."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(root)}
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    done = subprocess.run([sys.executable, "-v", "-c", f"import {module}"], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stderr
+
+
+def test_a_compiled_checkout_is_imported_from_bytecode_and_test_modules_are_left_to_pytest(tmp_path: Path) -> None:
+    _checkout(tmp_path)
+    assert "code object from" not in _imports(tmp_path, "simulator.engine").split("simulator/engine.py")[-1]
+    assert not list(tmp_path.rglob("*.pyc"))  # the variable holds: importing wrote nothing
+
+    assert bytecode.compile_checkout(tmp_path)
+    trace = _imports(tmp_path, "simulator.engine")
+    assert f"code object from '{tmp_path}/simulator/__pycache__/engine.cpython-" in trace, trace[-2000:]
+    compiled = sorted(p.relative_to(tmp_path).as_posix().split(".")[0] for p in tmp_path.rglob("*.pyc"))
+    assert compiled == ["simulator/__pycache__/__init__", "simulator/__pycache__/engine", "tests/__pycache__/__init__",
+                        "tests/__pycache__/helper"]
+
+
+def test_a_source_changed_after_compiling_is_imported_as_it_is_now(tmp_path: Path) -> None:
+    _checkout(tmp_path)
+    bytecode.compile_checkout(tmp_path)
+    (tmp_path / "simulator/engine.py").write_text("ANSWER = 'changed, and longer than before'\n")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", "import simulator.engine as e; print(e.ANSWER)"], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, timeout=120).stdout
+    assert out.strip() == "changed, and longer than before"
+
+
+@pytest.mark.parametrize(("dont_write", "setting", "worker", "expected"), [
+    (True, None, False, True), (True, "0", False, False), (False, None, False, False), (True, None, True, False)])
+def test_only_the_sessions_own_process_compiles_and_only_when_python_would_not(
+        monkeypatch: pytest.MonkeyPatch, dont_write: bool, setting: str | None, worker: bool, expected: bool) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", dont_write)
+    if setting is None:
+        monkeypatch.delenv("QBO_SIM_COMPILE", raising=False)
+    else:
+        monkeypatch.setenv("QBO_SIM_COMPILE", setting)
+    config = SimpleNamespace(workerinput={}) if worker else SimpleNamespace()
+    assert bytecode.wanted(config) is expected  # type: ignore[arg-type]

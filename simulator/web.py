@@ -84,15 +84,18 @@ class SimResponse(Response):
 
 
 class SimRule(Rule):
-    """werkzeug's :class:`Rule`, with the URL builders ``url_for`` runs compiled once per process per rule.
+    """werkzeug's :class:`Rule`, with the URL builders ``url_for`` runs compiled when first used, once per
+    process per rule.
 
     werkzeug builds each rule's two builders (with and without unknown arguments appended as a query) by
-    generating an AST and compiling it when the rule is added to a map: about 30 of the ~50 ms a new
-    simulator app cost, paid by every test, gate scenario and company server that built an app (issue 16).
-    A builder is a pure function of the rule's text, its parsed parts and that flag: it reaches the rule's
-    converters and map only through the ``self`` it is bound to. So a rule without defaults (a default can
-    be folded into the code through its converter) reuses the builder compiled for an equal rule before it,
-    bound to itself. Same URLs, same errors (tests/simulator/test_url_binding.py)."""
+    generating an AST and compiling it when the rule is added to a map: ~180 ms of the ~320 ms a process's
+    first simulator app cost and ~30 of the ~50 ms each later one did, paid by every test, gate scenario,
+    gate worker and ``qbo-sim serve`` that built an app (issue 16), though the simulator builds URLs only
+    for the inspector's links. A builder is a pure function of the rule's text, its parsed parts and that
+    flag: it reaches the rule's converters and map only through the ``self`` it is bound to. So a rule
+    without defaults (a default can be folded into the code through its converter) gets a stand-in that
+    compiles the builder on its first call, or the one compiled for an equal rule before it, bound to
+    itself. Same URLs, same errors (tests/simulator/test_url_binding.py)."""
 
     #: builders remembered, by (rule text, parsed parts, append unknown); the simulator has ~100 rules
     BUILDERS = 1024
@@ -103,11 +106,18 @@ class SimRule(Rule):
             return super()._compile_builder(append_unknown)
         key = (self.rule, tuple(self._trace), append_unknown)
         builder = self._builders.get(key)
-        if builder is None:
-            builder = super()._compile_builder(append_unknown)
+        if builder is not None:
+            return builder
+        compile_builder = super()._compile_builder
+
+        def first_build(rule: SimRule, *args: Any, **kwargs: Any) -> tuple[str, str]:
+            compiled = self._builders.get(key) or compile_builder(append_unknown)
             if len(self._builders) < self.BUILDERS:
-                self._builders[key] = builder
-        return builder
+                self._builders[key] = compiled
+            setattr(rule, "_build_unknown" if append_unknown else "_build", compiled.__get__(rule, None))
+            return compiled(rule, *args, **kwargs)
+
+        return first_build
 
 
 class SimFlask(Flask):

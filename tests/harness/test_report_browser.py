@@ -20,7 +20,10 @@ from harness.articles import case_ids
 from harness.reports.html import render_html
 from harness.results import ScenarioResult
 
-pytestmark = pytest.mark.heavy  # one Chromium for the module (tests/harness/conftest.py)
+from tests.conftest import BROWSER_GROUP
+
+#: one Chromium for the browser tests of the whole run (tests/conftest.py: chromium, BROWSER_GROUP)
+pytestmark = [pytest.mark.heavy, pytest.mark.xdist_group(BROWSER_GROUP)]
 
 LONG_QUERY = ("query=" + "select%20*%20from%20Invoice%20where%20DocNumber%20IN%20(" + "%27INV0042%27%2C" * 60
               + "%27X%27)")

@@ -24,7 +24,7 @@ import pytest
 
 from simulator import LiveServer, create_app
 from simulator.backends import DEFAULT_CLIENT
-from tests.conftest import CHROMIUM
+from tests.conftest import BROWSER_GROUP, CHROMIUM
 from tests.prerequisites import missing, require_module
 
 sync_api = require_module("playwright.sync_api", "pip install -e '.[test]' (playwright; the browser is Debian's "
@@ -34,7 +34,8 @@ if not CHROMIUM or not Path(CHROMIUM).exists():
 expect = sync_api.expect
 #: a little over the live journal's polling period (simulator/static/inspector.js: PERIOD)
 LIVE_POLL_MS = 2000
-pytestmark = pytest.mark.heavy  # a served simulator and a Chromium
+#: a served simulator and the run's one Chromium (tests/conftest.py: chromium, BROWSER_GROUP)
+pytestmark = [pytest.mark.heavy, pytest.mark.xdist_group(BROWSER_GROUP)]
 
 
 @pytest.fixture(scope="module")

@@ -115,13 +115,13 @@ EXTRAS: list[dict[str, Any]] = [{}, {"minorversion": "75"}, {"q": ["a b", "c/d"]
 VALUES = ["7", "café", "a b/c", "100%", "0"]
 
 
-def _stock_map(app: Flask) -> Any:
-    """The app's rules as stock werkzeug rules on a stock map with the same converters."""
+def _stock_map(url_map: Any) -> Any:
+    """A map's rules as stock werkzeug rules on a stock map with the same converters."""
     from werkzeug.routing import Map, Rule
 
     return Map([Rule(rule.rule, endpoint=rule.endpoint, defaults=rule.defaults, methods=rule.methods,
-                     strict_slashes=rule.strict_slashes) for rule in app.url_map.iter_rules()],
-               converters=app.url_map.converters)
+                     strict_slashes=rule.strict_slashes) for rule in url_map.iter_rules()],
+               converters=url_map.converters)
 
 
 def _builds(rules: Any) -> list[Any]:
@@ -142,7 +142,7 @@ def test_every_simulator_route_builds_the_urls_stock_werkzeug_builds() -> None:
     from simulator.app import create_app
 
     first, second = create_app(), create_app()  # the second app's rules reuse the first's builders
-    stock = _stock_map(second)
+    stock = _stock_map(second.url_map)
     assert _builds(second.url_map.iter_rules()) == _builds(first.url_map.iter_rules()) \
         == _builds(stock.iter_rules())
     with second.test_request_context("/"):
@@ -151,20 +151,28 @@ def test_every_simulator_route_builds_the_urls_stock_werkzeug_builds() -> None:
         assert url_for("oauth.jwks") == "/op/v1/jwks"
 
 
-def test_an_equal_rule_reuses_the_builder_and_a_rule_with_defaults_compiles_its_own() -> None:
-    apps = [SimFlask(__name__), SimFlask(__name__)]
-    for app in apps:
-        app.add_url_rule("/v3/company/<realm_id>/invoice/<entity_id>", "read", lambda **kw: "")
+def test_builders_are_compiled_on_first_use_once_per_process_and_a_rule_with_defaults_compiles_its_own() -> None:
+    from simulator.web import SimRule
+
+    unique = f"/lazy-{id(object())}"  # a rule text no other test adds, so nothing is remembered for it yet
+
+    def app_rules() -> list[Any]:
+        app = SimFlask(__name__)
+        app.add_url_rule(unique + "/<realm_id>/invoice/<entity_id>", "read", lambda **kw: "")
         app.add_url_rule("/page/<int:number>", "page", lambda **kw: "", defaults={"number": 1})
-        app.add_url_rule("/page/<int:number>/all", "all", lambda **kw: "")
-    (all_a, page_a, read_a), (all_b, page_b, read_b) = (
-        sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.endpoint)
-        for app in apps)
-    assert [r.endpoint for r in (all_a, page_a, read_a)] == ["all", "page", "read"]
-    # remembered per process: bound to each rule (so each reaches its own converters), compiled once
-    assert read_a._build_unknown.__func__ is read_b._build_unknown.__func__
-    assert read_a._build.__func__ is read_b._build.__func__ and read_a._build.__self__ is read_a
-    assert all_a._build.__func__ is all_b._build.__func__
+        return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.endpoint)
+
+    (page_a, read_a), (page_b, read_b) = app_rules(), app_rules()
+    assert [r.endpoint for r in (page_a, read_a)] == ["page", "read"]
+    assert not [key for key in SimRule._builders if key[0].startswith(unique)]  # adding compiled nothing
+    assert read_a.build({"realm_id": "1", "entity_id": "7", "minorversion": "75"}) == \
+        ("", f"{unique}/1/invoice/7?minorversion=75")
+    assert read_b.build({"realm_id": "2", "entity_id": "8"}, append_unknown=False) == ("", f"{unique}/2/invoice/8")
+    assert len([key for key in SimRule._builders if key[0].startswith(unique)]) == 2  # one per flag, once
+    # a rule added after the first build gets the compiled builder itself, bound to it (its own converters)
+    page_c, read_c = app_rules()
+    assert read_c._build_unknown.__func__ is read_a._build_unknown.__func__
+    assert read_c._build.__func__ is read_b._build.__func__ and read_c._build.__self__ is read_c
     assert page_a._build.__func__ is not page_b._build.__func__  # defaults: werkzeug's own path every time
-    stock = [r for r in _stock_map(apps[0]).iter_rules() if r.endpoint != "static"]
-    assert _builds([all_b, page_b, read_b]) == _builds(stock)
+    stock = [r for r in _stock_map(read_a.map).iter_rules() if r.endpoint != "static"]
+    assert _builds([page_c, read_c]) == _builds([page_a, read_a]) == _builds(stock)

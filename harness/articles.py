@@ -6,6 +6,7 @@ case by carrying the tag ``@article:<id>``; the gate fails a release when a case
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = ["ArticleCase", "ARTICLE_CASES", "CASPEN_CARD_TITLES", "SYNCED_TITLE", "TAG_PREFIX", "case_ids", "marker_name"]
@@ -43,6 +44,11 @@ ARTICLE_CASES: tuple[ArticleCase, ...] = (
 
 def case_ids() -> list[str]:
     return [case.id for case in ARTICLE_CASES]
+
+
+def marker_for_tag(tag: str) -> str:
+    """The pytest marker a Gherkin tag becomes: ``smoke`` → ``smoke``, ``region-au`` → ``region_au``."""
+    return re.sub(r"\W", "_", tag)
 
 
 def marker_name(case_id: str) -> str:

@@ -47,13 +47,13 @@ def register(commands: Any) -> None:
 
 
 def _gate(args: argparse.Namespace) -> int:
-    from harness.collector import parse_shard
     from harness.gate import GateOptions, render_table, run_gate
+    from harness.shards import parse_shard
 
     if args.shard:
         try:
             parse_shard(args.shard)
-        except Exception as exc:  # pytest.UsageError
+        except ValueError as exc:
             print(f"qbo-sim gate: {exc}", file=sys.stderr)
             return 2
     missing = [str(path) for path in args.paths if not path.exists()]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from harness import shards
 from harness.bdd import RECORD_KEY
 from harness.capabilities import NOT_APPLICABLE
 
@@ -34,13 +35,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def parse_shard(text: str) -> tuple[int, int]:
+    """:func:`harness.shards.parse_shard`, its refusal as pytest's usage error."""
     try:
-        index, total = (int(part) for part in text.split("/"))
-    except ValueError:
-        raise pytest.UsageError(f"--shard takes i/n (e.g. 2/4), not {text!r}") from None
-    if not 1 <= index <= total:
-        raise pytest.UsageError(f"--shard {text}: i must be between 1 and n")
-    return index, total
+        return shards.parse_shard(text)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

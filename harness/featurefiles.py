@@ -25,7 +25,7 @@ import pytest
 from gherkin.errors import CompositeParserException, ParserError
 from gherkin.parser import Parser
 
-from harness.articles import TAG_PREFIX, case_ids
+from harness.articles import TAG_PREFIX, case_ids, marker_for_tag
 from harness.explain import display_path
 from harness.results import RECORD_KEY
 
@@ -67,11 +67,6 @@ def feature_files(paths: Iterable[str | Path]) -> list[Path]:
         elif path.exists():
             found[path.resolve()] = None
     return list(found)
-
-
-def marker_for_tag(tag: str) -> str:
-    """The pytest marker a Gherkin tag becomes: ``smoke`` → ``smoke``, ``region-au`` → ``region_au``."""
-    return re.sub(r"\W", "_", tag)
 
 
 # -- checks --------------------------------------------------------------------------------------------------

@@ -20,8 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.featurefiles import marker_for_tag
-from harness.articles import TAG_PREFIX, marker_name
+from harness.articles import TAG_PREFIX, marker_for_tag, marker_name
 from harness.reports import write_all
 from harness.results import ScenarioResult, coverage, gate_passed, load_results
 
@@ -86,7 +85,7 @@ def tag_expression(tags: str) -> str:
         if bare.startswith(TAG_PREFIX):
             words.append(marker_name(bare[len(TAG_PREFIX):]))
         elif word.startswith("@"):
-            words.append(marker_for_tag(bare))  # the marker the tag became (harness.featurefiles)
+            words.append(marker_for_tag(bare))  # the marker the tag became (harness.bdd)
         else:
             words.append(word)
     return " ".join(words)

@@ -44,13 +44,15 @@ WHY: dict[str, str] = {
     ),
     "suite": (
         "**The README's test command ≤ 90 s.** `pytest -n auto` spreads the suite over one worker more than "
-        "there are cores; its CPU is spent mostly in end-to-end runs: the gate's own tests (each starts a child "
-        "gate; the whole bundled suite runs again through the HTTP driver with two workers), the schemathesis "
-        "contract run, schemathesis' CLI, the browser and real-client tests, and the quick benchmark: ~145–175 s "
-        "of CPU on two cores, plus ~4 s of start-up per worker, half of it pytest rewriting test modules' asserts "
-        "anew because `PYTHONDONTWRITEBYTECODE=1` forbids its cache. On a host shared with other work the same "
-        "commit took 81–118 s (docs/performance.md). What would change it: more cores, a bytecode cache, or "
-        "moving the end-to-end runs to a separate CI job."
+        "there are cores; its CPU is spent mostly in end-to-end runs: the gate's own tests (~25 gate processes, "
+        "each ~1.5–2 s of start-up; the whole bundled suite runs again through the HTTP driver with two workers), "
+        "the schemathesis contract run (mostly schemathesis and hypothesis drawing cases), schemathesis' CLI, the "
+        "browser and real-client tests, and the quick benchmark: ~165–195 s of CPU on two cores depending on the "
+        "host's speed, after the session compiles the checkout once (`tests/bytecode.py`: under "
+        "`PYTHONDONTWRITEBYTECODE` every process compiled it from source, ~28 s of CPU a run). Each worker still "
+        "rewrites the test modules' asserts anew (pytest writes no cache under that variable). On a host shared "
+        "with other work the same commit took 96–113 s (docs/performance.md, fifth pass). What would change it: "
+        "more cores, or the end-to-end runs moved to a separate CI job."
     ),
     "sync": (
         "**Bulk push ≤ 60 s.** The work (client + simulator + HTTP) takes a few seconds; the time is QuickBooks' "

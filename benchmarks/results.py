@@ -6,6 +6,7 @@ import importlib.metadata
 import os
 import platform
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -111,6 +112,27 @@ def render_table(figures: list[Figure]) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+#: the probe's fixed work: ~1 s of one core on the 2-core machine of record, twice
+PROBE_ROUNDS = 2
+PROBE_SIZE = 10_000_000
+
+
+def cpu_probe(size: int = PROBE_SIZE, rounds: int = PROBE_ROUNDS) -> float:
+    """CPU seconds a fixed pure-Python loop (``sum(i * i for i in range(size))``) takes in this process, the
+    fastest of ``rounds``; lower is faster.
+
+    Figures without a baseline from the same run (the suite's wall time, cold start, seeding) are absolute,
+    and a shared host's speed moves them: on the 2-core machine of record this loop took 0.95-1.32 s within
+    one evening while the suite's wall time moved with it (96-113 s) (docs/performance.md, issue 16). Taken when the run
+    starts and when it ends, it tells a slow host from a slow product."""
+    best = float("inf")
+    for _ in range(rounds):
+        began = time.process_time()
+        sum(i * i for i in range(size))
+        best = min(best, time.process_time() - began)
+    return best
 
 
 def environment() -> dict[str, str]:

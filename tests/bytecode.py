@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import compileall
 import os
+import py_compile
 import re
 import sys
 from pathlib import Path
@@ -40,7 +41,10 @@ def compile_checkout(root: Path = ROOT) -> bool:
     for package in PACKAGES:
         folder = root / package
         if folder.is_dir():
-            compiled &= bool(compileall.compile_dir(folder, quiet=2, rx=REWRITTEN))
+            # timestamp .pyc files even under SOURCE_DATE_EPOCH (py_compile's default then is hash-checked ones,
+            # which compileall's up-to-date check never recognises: each session would recompile everything)
+            compiled &= bool(compileall.compile_dir(folder, quiet=2, rx=REWRITTEN,
+                                                    invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP))
     return compiled
 
 

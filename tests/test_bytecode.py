@@ -66,3 +66,20 @@ def test_only_the_sessions_own_process_compiles_and_only_when_python_would_not(
         monkeypatch.setenv("QBO_SIM_COMPILE", setting)
     config = SimpleNamespace(workerinput={}) if worker else SimpleNamespace()
     assert bytecode.wanted(config) is expected  # type: ignore[arg-type]
+
+
+def test_a_second_session_rewrites_nothing_even_under_source_date_epoch(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SOURCE_DATE_EPOCH`` (set by reproducible-build environments) makes py_compile write hash-checked
+    ``.pyc`` files, whose header compileall's up-to-date check never matches: every session would then compile
+    the whole checkout again. The plugin asks for timestamp ``.pyc`` files, which it (and Python) check cheaply."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    _checkout(tmp_path)
+    assert bytecode.compile_checkout(tmp_path)
+    pycs = sorted(tmp_path.rglob("*.pyc"))
+    written = {path: path.stat().st_mtime_ns for path in pycs}
+    assert all(path.read_bytes()[4:8] == b"\0\0\0\0" for path in pycs)  # flags 0: a timestamp .pyc
+    for path in pycs:  # an older .pyc on disk makes any rewrite visible
+        os.utime(path, ns=(written[path] - 10**9, written[path] - 10**9))
+    assert bytecode.compile_checkout(tmp_path)
+    assert {path: path.stat().st_mtime_ns for path in pycs} == {path: written[path] - 10**9 for path in pycs}

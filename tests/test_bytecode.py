@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -22,27 +23,37 @@ def _checkout(root: Path) -> None:
         (root / path).write_text(text)
 
 
-def _imports(root: Path, module: str) -> str:
-    """``python -v``'s account of importing ``module`` from ``root`` under PYTHONDONTWRITEBYTECODE."""
+def _imports(root: Path, module: str, prefix: Path | None = None) -> str:
+    """``python -v``'s account of importing ``module`` from ``root`` under PYTHONDONTWRITEBYTECODE (and
+    PYTHONPYCACHEPREFIX=``prefix`` when given)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(root)}
     env.pop("PYTHONPYCACHEPREFIX", None)
+    if prefix is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(prefix)
     done = subprocess.run([sys.executable, "-v", "-c", f"import {module}"], cwd=root, env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stderr
 
 
-def test_a_compiled_checkout_is_imported_from_bytecode_and_test_modules_are_left_to_pytest(tmp_path: Path) -> None:
-    _checkout(tmp_path)
-    assert "code object from" not in _imports(tmp_path, "simulator.engine").split("simulator/engine.py")[-1]
+@pytest.mark.parametrize("with_prefix", [False, True], ids=["__pycache__", "pycache_prefix"])
+def test_a_compiled_checkout_is_imported_from_bytecode_and_test_modules_are_left_to_pytest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_prefix: bool) -> None:
+    """Where the .pyc files go follows ``sys.pycache_prefix`` (``PYTHONPYCACHEPREFIX``, inherited by the
+    processes the suite starts), whatever the developer running the suite has set."""
+    root, prefix = tmp_path / "checkout", (tmp_path / "prefix" if with_prefix else None)
+    monkeypatch.setattr(sys, "pycache_prefix", str(prefix) if prefix else None)
+    _checkout(root)
+    sources = ["simulator/__init__.py", "simulator/engine.py", "tests/__init__.py", "tests/helper.py",
+               "tests/test_x.py", "tests/conftest.py", "notes/loose.py"]
+    caches = {source: Path(importlib.util.cache_from_source(str(root / source))) for source in sources}
+    assert "code object from" not in _imports(root, "simulator.engine", prefix).split("simulator/engine.py")[-1]
     assert not list(tmp_path.rglob("*.pyc"))  # the variable holds: importing wrote nothing
 
-    assert bytecode.compile_checkout(tmp_path)
-    trace = _imports(tmp_path, "simulator.engine")
-    assert f"code object from '{tmp_path}/simulator/__pycache__/engine.cpython-" in trace, trace[-2000:]
-    compiled = sorted(p.relative_to(tmp_path).as_posix().split(".")[0] for p in tmp_path.rglob("*.pyc"))
-    assert compiled == ["simulator/__pycache__/__init__", "simulator/__pycache__/engine", "tests/__pycache__/__init__",
-                        "tests/__pycache__/helper"]
+    assert bytecode.compile_checkout(root)
+    trace = _imports(root, "simulator.engine", prefix)
+    assert f"code object from '{caches['simulator/engine.py']}'" in trace, trace[-2000:]
+    assert sorted(tmp_path.rglob("*.pyc")) == sorted(caches[source] for source in sources[:4])
 
 
 def test_a_source_changed_after_compiling_is_imported_as_it_is_now(tmp_path: Path) -> None:

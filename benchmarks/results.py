@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Figure", "Report", "render_table", "render_markdown", "environment"]
 
@@ -119,20 +119,32 @@ PROBE_ROUNDS = 2
 PROBE_SIZE = 10_000_000
 
 
-def cpu_probe(size: int = PROBE_SIZE, rounds: int = PROBE_ROUNDS) -> float:
-    """CPU seconds a fixed pure-Python loop (``sum(i * i for i in range(size))``) takes in this process, the
-    fastest of ``rounds``; lower is faster.
+class Probe(NamedTuple):
+    """:func:`cpu_probe`'s reading: seconds of CPU the loop used and seconds of wall time it took."""
+
+    cpu: float
+    wall: float
+
+    def __str__(self) -> str:
+        return f"{self.cpu:.2f} in {self.wall:.2f}"
+
+
+def cpu_probe(size: int = PROBE_SIZE, rounds: int = PROBE_ROUNDS) -> Probe:
+    """CPU seconds a fixed pure-Python loop (``sum(i * i for i in range(size))``) takes in this process and the
+    wall seconds it took, the fastest of ``rounds`` each; lower is faster.
 
     Figures without a baseline from the same run (the suite's wall time, cold start, seeding) are absolute,
     and a shared host's speed moves them: on the 2-core machine of record this loop took 0.95-1.32 s within
     one evening while the suite's wall time moved with it (96-113 s) (docs/performance.md, issue 16). Taken when the run
-    starts and when it ends, it tells a slow host from a slow product."""
-    best = float("inf")
+    starts and when it ends, it tells a slow host from a slow product. The CPU seconds say how fast a core
+    was; the wall seconds above them say how much of a core other work took: a process sharing its core with
+    another reads the same CPU seconds in twice the wall time, which is what slows a wall-clock figure."""
+    cpu = wall = float("inf")
     for _ in range(rounds):
-        began = time.process_time()
+        began, began_wall = time.process_time(), time.perf_counter()
         sum(i * i for i in range(size))
-        best = min(best, time.process_time() - began)
-    return best
+        cpu, wall = min(cpu, time.process_time() - began), min(wall, time.perf_counter() - began_wall)
+    return Probe(cpu, wall)
 
 
 def environment() -> dict[str, str]:

@@ -50,7 +50,7 @@ def _gate(args: argparse.Namespace) -> int:
     from harness.gate import GateOptions, render_table, run_gate
     from harness.shards import parse_shard
 
-    if args.shard:
+    if args.shard is not None:  # "" too: an empty value is a mistake, not "no sharding"
         try:
             parse_shard(args.shard)
         except ValueError as exc:

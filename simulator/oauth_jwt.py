@@ -99,8 +99,9 @@ class _SigningKey:
     """Intuit's ID-token signing key, as this process plays it: one RSA-2048 key and its ``kid``.
 
     Intuit publishes one JWKS for every app (``https://oauth.platform.intuit.com/op/v1/jwks``), so every
-    OAuth server in a process shares one key rather than generating its own: generating one costs 50-500 ms
-    of CPU (a prime search), which the test suite paid once per server that minted an ID token (issue 16).
+    OAuth server in a process shares one key rather than generating its own: generating one costs 20-260 ms
+    of CPU (a prime search; median 77 ms over 20), which the test suite paid once per server that minted an ID
+    token (issue 16).
     Created on first use; immutable afterwards, so sharing it carries no state between servers."""
 
     def __init__(self) -> None:

@@ -102,9 +102,10 @@ class SimRule(Rule):
     _builders: ClassVar[dict[tuple[Any, ...], Callable[..., tuple[str, str]]]] = {}
 
     def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
-        if self.defaults:
+        trace = getattr(self, "_trace", None)  # werkzeug's parsed parts (a private name: if it goes, the stock path)
+        if self.defaults or trace is None:
             return super()._compile_builder(append_unknown)
-        key = (self.rule, tuple(self._trace), append_unknown)
+        key = (self.rule, tuple(trace), append_unknown)
         builder = self._builders.get(key)
         if builder is not None:
             return builder

@@ -2,18 +2,19 @@
 
 The suite starts ~40 Python processes that import the project (``qbo-sim serve``, ``caspen-sync serve-driver``,
 gates and their workers, benchmark and crash workers) besides its own workers. Under
-``PYTHONDONTWRITEBYTECODE`` (set by many container images, this project's CI among them) Python writes no
-``.pyc`` on import, so each of them compiled the same ~180 modules from source: ~0.4 s of CPU a process,
-~16 s a run (2026-11-29, 2 cores: the suite 110 s wall / 196 s CPU as it was, 97 s / 170 s with bytecode,
-issue 16). The variable stops writing on import, not reading, and pip compiles what it installs regardless
+``PYTHONDONTWRITEBYTECODE`` (set by many container images, the machine this was measured on among them) Python
+writes no ``.pyc`` on import, so each of them compiled the same ~180 modules from source: ~0.4 s of CPU a
+process, ~28 s a run (2026-11-29, 2 cores, back to back: the suite 110.6 s wall / 196 s CPU as it was, 96.3 s /
+168 s with this plugin, 97.2 s / 170 s with bytecode writing simply allowed; issue 16). The variable stops writing on import, not reading, and pip compiles what it installs regardless
 of it (the virtualenv's packages all have their ``.pyc``); an editable install has none. So the controller
 compiles the checkout's packages into their ``__pycache__`` folders (gitignored; under ``sys.pycache_prefix``
 when one is set) before the workers start: ~0.6 s, once. Test modules and conftest files are left to
 pytest, which rewrites their asserts on import and honours the variable for its own cache.
 
 Nothing else changes: a ``.pyc`` is only used while its source is unchanged (Python checks size and mtime).
-``QBO_SIM_COMPILE=0`` turns it off; with bytecode writing on (the variable unset) Python does this itself and
-the plugin does nothing. Registered from the root ``conftest.py``.
+``QBO_SIM_COMPILE=0`` (or ``false``, ``no``, ``off``) turns it off; with bytecode writing on (the variable unset)
+Python does this itself and the plugin does nothing, and so it does in a checkout it cannot write to (a
+read-only mount would only cost the attempt). Registered from the root ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -48,10 +49,15 @@ def compile_checkout(root: Path = ROOT) -> bool:
     return compiled
 
 
-def wanted(config: pytest.Config) -> bool:
-    """In the session's own process (not an xdist worker), when Python will not write bytecode itself."""
-    return (sys.dont_write_bytecode and os.environ.get("QBO_SIM_COMPILE", "1") != "0"
-            and not hasattr(config, "workerinput"))
+#: what ``QBO_SIM_COMPILE`` may say to turn the compile off (any case)
+OFF = frozenset({"0", "false", "no", "off"})
+
+
+def wanted(config: pytest.Config, root: Path = ROOT) -> bool:
+    """In the session's own process (not an xdist worker), when Python will not write bytecode itself and the
+    checkout can be written to."""
+    return (sys.dont_write_bytecode and os.environ.get("QBO_SIM_COMPILE", "1").strip().lower() not in OFF
+            and not hasattr(config, "workerinput") and os.access(root / PACKAGES[0], os.W_OK))
 
 
 @pytest.hookimpl(tryfirst=True)

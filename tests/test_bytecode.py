@@ -67,7 +67,8 @@ def test_a_source_changed_after_compiling_is_imported_as_it_is_now(tmp_path: Pat
 
 
 @pytest.mark.parametrize(("dont_write", "setting", "worker", "expected"), [
-    (True, None, False, True), (True, "0", False, False), (False, None, False, False), (True, None, True, False)])
+    (True, None, False, True), (True, "1", False, True), (True, "0", False, False), (True, "false", False, False),
+    (True, " No ", False, False), (True, "OFF", False, False), (False, None, False, False), (True, None, True, False)])
 def test_only_the_sessions_own_process_compiles_and_only_when_python_would_not(
         monkeypatch: pytest.MonkeyPatch, dont_write: bool, setting: str | None, worker: bool, expected: bool) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", dont_write)
@@ -77,6 +78,16 @@ def test_only_the_sessions_own_process_compiles_and_only_when_python_would_not(
         monkeypatch.setenv("QBO_SIM_COMPILE", setting)
     config = SimpleNamespace(workerinput={}) if worker else SimpleNamespace()
     assert bytecode.wanted(config) is expected  # type: ignore[arg-type]
+
+
+def test_a_checkout_it_cannot_write_to_is_not_compiled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """(Shown with os.access answering no: the suite may run as root, whom permissions do not stop.)"""
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.delenv("QBO_SIM_COMPILE", raising=False)
+    _checkout(tmp_path)
+    assert bytecode.wanted(SimpleNamespace(), tmp_path) is True  # type: ignore[arg-type]
+    monkeypatch.setattr(bytecode.os, "access", lambda path, mode: not str(path).startswith(str(tmp_path)))
+    assert bytecode.wanted(SimpleNamespace(), tmp_path) is False  # type: ignore[arg-type]
 
 
 def test_a_second_session_rewrites_nothing_even_under_source_date_epoch(tmp_path: Path,

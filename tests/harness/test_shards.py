@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,8 @@ def test_a_shard_is_i_of_n(text: str, expected: tuple[int, int]) -> None:
     assert parse_shard(text) == collector_parse_shard(text) == expected
 
 
-@pytest.mark.parametrize(("text", "message"), [("2", "--shard takes i/n (e.g. 2/4), not '2'"),
+@pytest.mark.parametrize(("text", "message"), [("", "--shard takes i/n (e.g. 2/4), not ''"),
+                                               ("2", "--shard takes i/n (e.g. 2/4), not '2'"),
                                                ("a/b", "--shard takes i/n (e.g. 2/4), not 'a/b'"),
                                                ("1/2/3", "--shard takes i/n (e.g. 2/4), not '1/2/3'"),
                                                ("0/2", "--shard 0/2: i must be between 1 and n"),
@@ -29,6 +31,16 @@ def test_anything_else_is_refused_naming_the_accepted_form(text: str, message: s
     with pytest.raises(pytest.UsageError) as usage:  # the child pytest's own check says the same
         collector_parse_shard(text)
     assert str(usage.value) == message
+
+
+@pytest.mark.parametrize("text", ["", "0/3", "x"])
+def test_qbo_sim_gate_refuses_a_bad_shard_before_it_runs_anything(text: str, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.cli import main
+
+    assert main(["gate", "--quiet", "--shard", text, "--reports", str(tmp_path / "reports")]) == 2
+    assert capsys.readouterr().err.startswith("qbo-sim gate: --shard ")
+    assert not (tmp_path / "reports").exists()
 
 
 def test_the_gates_controller_does_not_import_pytest() -> None:

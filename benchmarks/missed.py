@@ -51,7 +51,8 @@ WHY: dict[str, str] = {
         "host's speed, after the session compiles the checkout once (`tests/bytecode.py`: under "
         "`PYTHONDONTWRITEBYTECODE` every process compiled it from source, ~28 s of CPU a run). Each worker still "
         "rewrites the test modules' asserts anew (pytest writes no cache under that variable). On a host shared "
-        "with other work the same commit took 96–113 s (docs/performance.md, fifth pass). What would change it: "
+        "with other work the same commit took 74–75 s in a quiet hour and 95–113 s in slow ones (the CPU probe in "
+        "the machine table says which this run had; docs/performance.md, fifth pass). What would change it: "
         "more cores, or the end-to-end runs moved to a separate CI job."
     ),
     "sync": (

@@ -22,6 +22,13 @@ WHY: dict[str, str] = {
         "(docs/performance.md, fourth pass). What would change it: the rules rewritten around one pass over "
         "the body, or more server processes (the ratio is per process)."
     ),
+    "idle": (
+        "**An idle server ≤ 1 % of one core.** A server with no request in flight should sleep in `select()`; one "
+        "that does not is spinning: waitress takes `asyncore_loop_timeout` as whole seconds, so a fraction becomes "
+        "0, a loop that never waits (issue 16). What would change it: find the loop that does not wait "
+        "(`py-spy dump --pid`) and give it a blocking wait or a timer; `tests/simulator/test_idle_cpu.py` guards "
+        "the three servers the suite knows."
+    ),
     "latency": (
         "**Create p99 ≤ 2× bare Flask's p99 at 32 clients.** At saturation p99 follows throughput (Little's "
         "law) plus the collector's pauses: a create at ~0.5× the baseline's throughput puts its p99 near 1.7–2× "

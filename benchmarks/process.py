@@ -1,7 +1,8 @@
-"""Whole-process figures: cold start, the gate's wall time, the pytest suite's wall time."""
+"""Whole-process figures: idle CPU, cold start, the gate's wall time, the pytest suite's wall time."""
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import subprocess
@@ -12,11 +13,47 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results import INFO, NOT_MEASURABLE, Figure, verdict
-from benchmarks.servers import ROOT, ServerProcess, baseline_command, simulator_command
+from benchmarks.servers import ROOT, ServerProcess, baseline_command, cpu_seconds, simulator_command
 
-__all__ = ["cold_start", "gate", "suite"]
+__all__ = ["cold_start", "gate", "idle", "suite"]
 
 COLD_START_TARGET, GATE_TARGET, SUITE_TARGET = 1.0, 15.0, 90.0  # suite: issue 16
+IDLE_TARGET = 1.0  # % of one core, for a server with no request in flight (issue 16)
+#: after a server's ready probe is answered, before its idle window starts
+IDLE_SETTLE = 0.5
+
+
+def idle(seconds: float) -> list[Figure]:
+    """CPU an idle server uses, as % of one core over ``seconds`` with no request in flight: ``qbo-sim serve``
+    (the demo companies, its webhook worker) and ``caspen-sync serve-driver`` against a bare Flask process on
+    the same waitress, all three idle over the same window. Read from ``/proc/<pid>/stat`` (clock ticks), so
+    a loaded machine does not move it; a loop that never waits shows as ~100 %."""
+    with tempfile.TemporaryDirectory(prefix="qbo-bench-") as folder:
+        get_file, post_file = Path(folder) / "get.json", Path(folder) / "post.json"
+        get_file.write_bytes(b"{}")
+        post_file.write_bytes(b"{}")
+        driver = [sys.executable, "-m", "sync_client", "serve-driver", "--port", "0", "--ready-file", "READY"]
+        with ServerProcess(simulator_command()) as sim, ServerProcess(driver, ping="/v1/openapi.json",
+                                                                      url_key="url") as caspen, \
+                ServerProcess(baseline_command(get_file, post_file), ping="/ping") as base:
+            time.sleep(IDLE_SETTLE)
+            servers = {"sim": sim, "driver": caspen, "base": base}
+            before, began = {name: cpu_seconds(s.pid) for name, s in servers.items()}, time.monotonic()
+            time.sleep(seconds)
+            window = time.monotonic() - began
+            used = {name: cpu_seconds(s.pid) - before[name] for name, s in servers.items()}
+    share = {name: 100 * cpu / window for name, cpu in used.items()}
+    how = (f"CPU (utime + stime from /proc/<pid>/stat, {100 / os.sysconf('SC_CLK_TCK'):.0f} ms ticks) over "
+           f"{window:.1f} s with no request in flight, {IDLE_SETTLE} s after the server answered its ready probe; "
+           "the three servers idle side by side")
+    return [
+        Figure("idle", "idle `qbo-sim serve` CPU", share["sim"], "% of a core", target=f"≤ {IDLE_TARGET:.0f} %",
+               verdict=verdict(share["sim"] <= IDLE_TARGET), baseline=share["base"],
+               baseline_name="idle bare Flask process", note=how),
+        Figure("idle", "idle `caspen-sync serve-driver` CPU", share["driver"], "% of a core",
+               target=f"≤ {IDLE_TARGET:.0f} %", verdict=verdict(share["driver"] <= IDLE_TARGET),
+               baseline=share["base"], baseline_name="idle bare Flask process", note=how),
+    ]
 
 
 def cold_start(runs: int) -> list[Figure]:

@@ -59,7 +59,8 @@ class ServerProcess:
     """``with ServerProcess([...cmd..., "--ready-file", READY]) as server: server.details["base_url"]``."""
 
     def __init__(
-        self, command: list[str], *, ping: str = "/_sim/", timeout: float = 60.0, base_url: str | None = None
+        self, command: list[str], *, ping: str = "/_sim/", timeout: float = 60.0, base_url: str | None = None,
+        url_key: str = "base_url",
     ) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="qbo-bench-")
         self.ready_file = Path(self._dir.name) / "ready.json"
@@ -68,8 +69,10 @@ class ServerProcess:
         self.ping = ping
         self.timeout = timeout
         self.process: subprocess.Popen[bytes] | None = None
+        #: the ready file's key holding the server's URL (``qbo-sim serve``: base_url; the driver server: url)
+        self.url_key = url_key
         #: a server that writes no ready file is told its port and found at ``base_url``
-        self.details: dict[str, Any] = {"base_url": base_url} if base_url else {}
+        self.details: dict[str, Any] = {url_key: base_url} if base_url else {}
         self.started_in = 0.0  #: seconds from spawning the process to its first answered request
 
     def start(self) -> ServerProcess:
@@ -103,13 +106,13 @@ class ServerProcess:
             except (OSError, ValueError):  # not written yet, or half-written
                 return False
         try:
-            return requests.get(self.details["base_url"] + self.ping, timeout=2).status_code < 500
+            return requests.get(self.details[self.url_key] + self.ping, timeout=2).status_code < 500
         except requests.RequestException:
             return False
 
     @property
     def base_url(self) -> str:
-        return str(self.details["base_url"])
+        return str(self.details[self.url_key])
 
     @property
     def pid(self) -> int:

@@ -25,7 +25,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, list[
         [
             "--quick",
             "--only",
-            "serving,cold-start,scale,companies,sync",
+            "serving,idle,cold-start,scale,companies,sync",
             "--output",
             str(output),
             "--json",
@@ -42,6 +42,7 @@ def test_quick_bench_runs_every_selected_benchmark_and_writes_results(quick_run)
     assert {f["benchmark"] for f in figures} >= {
         "serving",
         "latency",
+        "idle",
         "cold start",
         "scale",
         "memory",
@@ -67,6 +68,10 @@ def test_quick_figures_are_sane(quick_run):
         >= by_name["GET invoice p50 (32 clients)"]["value"]
         > 0
     )
+    for name in ("idle `qbo-sim serve` CPU", "idle `caspen-sync serve-driver` CPU"):  # shares of a core, not speed
+        idle = by_name[name]
+        assert idle["unit"] == "% of a core" and 0 <= idle["value"] <= 200 and idle["baseline"] is not None, idle
+        assert idle["target"] == "≤ 1 %" and idle["verdict"] in ("met", "MISSED"), idle
     for figure in figures:
         assert figure["verdict"] in ("met", "MISSED", "info", "skipped", "not yet measurable"), figure
         if figure["verdict"] in ("met", "MISSED"):
@@ -81,6 +86,7 @@ def test_only_rejects_unknown_benchmarks(capsys):
 def test_every_benchmark_has_a_name_the_cli_accepts():
     assert list(BENCHMARKS) == [
         "serving",
+        "idle",
         "cold-start",
         "scale",
         "companies",

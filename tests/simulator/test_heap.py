@@ -75,3 +75,19 @@ def test_records_stored_after_a_freeze_are_all_a_full_collection_walks_and_they_
         assert len(sim.records(realm, "Invoice")) == 20
     finally:
         uninstall()
+
+
+def test_full_collections_come_every_few_young_ones_while_installed_and_as_before_after(collector: None) -> None:
+    """Shorter, more frequent full collections (simulator.heap.FULL_EVERY): what each walks is what a few young
+    collections promoted, not ten's worth. Uninstalling restores the thresholds the process had."""
+    from simulator.heap import FULL_EVERY
+
+    before = gc.get_threshold()
+    uninstall = keep_heap_settled(limit=_oldest() + 1_000_000)
+    try:
+        assert gc.get_threshold() == (before[0], before[1], FULL_EVERY) and FULL_EVERY < 10
+    finally:
+        uninstall()
+    assert gc.get_threshold() == before
+    uninstall()  # a second call changes nothing
+    assert gc.get_threshold() == before

@@ -33,10 +33,10 @@ WHY: dict[str, str] = {
         "**Create p99 ≤ 2× bare Flask's p99 at 32 clients.** At saturation p99 follows throughput (Little's "
         "law): a create at ~0.52× the baseline's throughput has a p50 ~1.9× the baseline's, so the p99 ratio sits "
         "at 2× whenever both servers' tails are alike (p99 ≈ 2.6× p50 for each), and the baseline's own tail moves "
-        "from run to run (its p99 21–54 ms at the same p50). Five runs on 2026-11-29 evening: 1.95×, 1.76×, "
-        "3.11× (the baseline's p99 21 ms), 1.91×, 2.03×. What would change it: creates at ≥ ~0.58× (CPU per "
-        "create ~840 µs against the baseline's ~450 µs over waitress; docs/performance.md), which leaves the p50 "
-        "ratio room under 2×."
+        "from run to run (its p99 21–54 ms at the same p50). Ten runs on 2026-11-29 evening: 1.95×, 1.76×, "
+        "3.11× (the baseline's p99 21 ms), 1.91×, 2.03×, 1.54×, 1.64×, 1.75×, 1.64×, 1.76×. What would change it: "
+        "creates at ≥ ~0.6× (CPU per create ~840–940 µs against the baseline's ~450–520 µs over waitress; "
+        "docs/performance.md), which leaves the p50 ratio room under 2×."
     ),
     "scale": (
         "**Create on a 50,000-invoice company ≥ 0.9× an empty one.** The write path keeps indexes, no scan per "
@@ -61,7 +61,7 @@ WHY: dict[str, str] = {
         "host's speed, after the session compiles the checkout once (`tests/bytecode.py`: under "
         "`PYTHONDONTWRITEBYTECODE` every process compiled it from source, ~28 s of CPU a run). Each worker still "
         "rewrites the test modules' asserts anew (pytest writes no cache under that variable). On a host shared "
-        "with other work the same commit took 67–75 s in quiet hours and 95–113 s in slow ones (the CPU probe in "
+        "with other work the same code took 67–80 s in quiet hours and 95–113 s in slow ones (the CPU probe in "
         "the machine table says which this run had; docs/performance.md, fifth pass). What would change it: "
         "more cores, or the end-to-end runs moved to a separate CI job."
     ),

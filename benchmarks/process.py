@@ -23,19 +23,24 @@ IDLE_TARGET = 1.0  # % of one core, for a server with no request in flight (issu
 IDLE_SETTLE = 0.5
 
 
+def _empty_baseline(folder: Path) -> list[str]:
+    """The bare Flask baseline answering ``{}`` to its GET and create (start-up and idle figures need no body)."""
+    get_file, post_file = folder / "get.json", folder / "post.json"
+    get_file.write_bytes(b"{}")
+    post_file.write_bytes(b"{}")
+    return baseline_command(get_file, post_file)
+
+
 def idle(seconds: float) -> list[Figure]:
     """CPU an idle server uses, as % of one core over ``seconds`` with no request in flight: ``qbo-sim serve``
     (the demo companies, its webhook worker) and ``caspen-sync serve-driver`` against a bare Flask process on
     the same waitress, all three idle over the same window. Read from ``/proc/<pid>/stat`` (clock ticks), so
     a loaded machine does not move it; a loop that never waits shows as ~100 %."""
     with tempfile.TemporaryDirectory(prefix="qbo-bench-") as folder:
-        get_file, post_file = Path(folder) / "get.json", Path(folder) / "post.json"
-        get_file.write_bytes(b"{}")
-        post_file.write_bytes(b"{}")
         driver = [sys.executable, "-m", "sync_client", "serve-driver", "--port", "0", "--ready-file", "READY"]
         with ServerProcess(simulator_command()) as sim, ServerProcess(driver, ping="/v1/openapi.json",
                                                                       url_key="url") as caspen, \
-                ServerProcess(baseline_command(get_file, post_file), ping="/ping") as base:
+                ServerProcess(_empty_baseline(Path(folder)), ping="/ping") as base:
             time.sleep(IDLE_SETTLE)
             servers = {"sim": sim, "driver": caspen, "base": base}
             before, began = {name: cpu_seconds(s.pid) for name, s in servers.items()}, time.monotonic()
@@ -43,7 +48,7 @@ def idle(seconds: float) -> list[Figure]:
             window = time.monotonic() - began
             used = {name: cpu_seconds(s.pid) - before[name] for name, s in servers.items()}
     share = {name: 100 * cpu / window for name, cpu in used.items()}
-    how = (f"CPU (utime + stime from /proc/<pid>/stat, {100 / os.sysconf('SC_CLK_TCK'):.0f} ms ticks) over "
+    how = (f"CPU (utime + stime from /proc/<pid>/stat, {1000 / os.sysconf('SC_CLK_TCK'):.0f} ms ticks) over "
            f"{window:.1f} s with no request in flight, {IDLE_SETTLE} s after the server answered its ready probe; "
            "the three servers idle side by side")
     return [
@@ -60,10 +65,7 @@ def cold_start(runs: int) -> list[Figure]:
     """Process start → first answered request, for the simulator with one scenario and for the baseline."""
     sim_times, base_times = [], []
     with tempfile.TemporaryDirectory(prefix="qbo-bench-") as folder:
-        get_file, post_file = Path(folder) / "get.json", Path(folder) / "post.json"
-        get_file.write_bytes(b"{}")
-        post_file.write_bytes(b"{}")
-        baseline = baseline_command(get_file, post_file)
+        baseline = _empty_baseline(Path(folder))
         for _ in range(runs):  # alternate, so noise hits both
             with ServerProcess(simulator_command("--scenario", "duplicate-document-number")) as server:
                 sim_times.append(server.started_in)

@@ -135,8 +135,8 @@ def cpu_probe(size: int = PROBE_SIZE, rounds: int = PROBE_ROUNDS) -> Probe:
 
     Figures without a baseline from the same run (the suite's wall time, cold start, seeding) are absolute,
     and a shared host's speed moves them: on the 2-core machine of record this loop took 0.95-1.32 s within
-    one evening while the suite's wall time moved with it (96-113 s) (docs/performance.md, issue 16). Taken when the run
-    starts and when it ends, it tells a slow host from a slow product. The CPU seconds say how fast a core
+    one evening while the suite's wall time moved with it (96-113 s; docs/performance.md, issue 16). Taken when
+    the run starts and when it ends, it tells a slow host from a slow product. The CPU seconds say how fast a core
     was; the wall seconds above them say how much of a core other work took: a process sharing its core with
     another reads the same CPU seconds in twice the wall time, which is what slows a wall-clock figure."""
     cpu = wall = float("inf")

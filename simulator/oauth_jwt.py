@@ -10,7 +10,8 @@ Kept apart from :mod:`simulator.oauth` so the grant rules read without crypto de
   authorization codes like ``AB11<epoch><random>``.
 * ID tokens are RS256 JWTs when :mod:`cryptography` is importable, signed with one key per process
   (created on first use) and published at ``/op/v1/jwks``: Intuit signs every app's ID tokens with the keys
-  of its one JWKS, so companies and servers share a key as they do at Intuit. Without it they fall back to HS256 keyed with the client
+  of its one JWKS, so companies and servers share a key as they do at Intuit. Without it they fall back to
+  HS256 keyed with the client
   secret (the OIDC rule for symmetric signing) and the JWKS is empty; intuitlib then cannot validate
   the ID token (it only accepts RS256 with a ``kid`` from the JWKS), so install ``cryptography``.
 * ID-token claim JSON never contains ``>``, ``?`` or ``~``: those are the only ASCII characters whose

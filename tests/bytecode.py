@@ -5,8 +5,9 @@ gates and their workers, benchmark and crash workers) besides its own workers. U
 ``PYTHONDONTWRITEBYTECODE`` (set by many container images, the machine this was measured on among them) Python
 writes no ``.pyc`` on import, so each of them compiled the same ~180 modules from source: ~0.4 s of CPU a
 process, ~28 s a run (2026-11-29, 2 cores, back to back: the suite 110.6 s wall / 196 s CPU as it was, 96.3 s /
-168 s with this plugin, 97.2 s / 170 s with bytecode writing simply allowed; issue 16). The variable stops writing on import, not reading, and pip compiles what it installs regardless
-of it (the virtualenv's packages all have their ``.pyc``); an editable install has none. So the controller
+168 s with this plugin, 97.2 s / 170 s with bytecode writing simply allowed; issue 16). The variable stops
+writing on import, not reading, and pip compiles what it installs regardless of it (the virtualenv's packages
+all have their ``.pyc``); an editable install has none. So the controller
 compiles the checkout's packages into their ``__pycache__`` folders (gitignored; under ``sys.pycache_prefix``
 when one is set) before the workers start: ~0.6 s, once. Test modules and conftest files are left to
 pytest, which rewrites their asserts on import and honours the variable for its own cache.

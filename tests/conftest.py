@@ -109,8 +109,9 @@ def chromium() -> Iterator[Any]:
     """One headless Chromium (a Playwright ``Browser``) per test process, shared by every browser test: the
     gate's report (tests/harness) and the inspector (tests/inspector). Each test opens its own context, so
     nothing but the process is shared; a launch costs ~1.7 s, and Playwright's sync API allows one instance per
-    thread at a time anyway; mark their modules ``pytest.mark.xdist_group(BROWSER_GROUP)``. Missing locally: the browser tests skip and say why; under ``CI=true`` a missing
-    browser, a missing ``playwright`` package or a Chromium that does not start fails them instead."""
+    thread at a time anyway; mark their modules ``pytest.mark.xdist_group(BROWSER_GROUP)``. Missing locally:
+    the browser tests skip and say why; under ``CI=true`` a missing browser, a missing ``playwright`` package
+    or a Chromium that does not start fails them instead."""
     from tests.prerequisites import missing
 
     try:

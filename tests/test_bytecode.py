@@ -17,7 +17,8 @@ from tests import bytecode
 
 def _checkout(root: Path) -> None:
     for path, text in {"simulator/__init__.py": "", "simulator/engine.py": "ANSWER = 42\n",
-                       "tests/__init__.py": "", "tests/helper.py": "HELP = 1\n", "tests/test_x.py": "def test(): pass\n",
+                       "tests/__init__.py": "", "tests/helper.py": "HELP = 1\n",
+                       "tests/test_x.py": "def test(): pass\n",
                        "tests/conftest.py": "", "notes/loose.py": "X = 1\n"}.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text)
